@@ -1,0 +1,72 @@
+import { Value } from '@sinclair/typebox/value'
+import { describe, expect, it } from 'vitest'
+import { ClientMessage } from './client-messages.js'
+import { decode, encode } from './decode.js'
+import { ServerMessage } from './server-messages.js'
+import { invalidVectors, validVectors } from './vectors.js'
+
+const unions = { client: ClientMessage, server: ServerMessage }
+
+describe('golden vectors', () => {
+  it('has vectors of both kinds from both senders', () => {
+    const all = [...validVectors(), ...invalidVectors()]
+    expect(new Set(all.map((v) => `${v.error ? 'invalid' : 'valid'}:${v.from}`)).size).toBe(4)
+  })
+
+  it.each(validVectors().map((v) => [v.name, v] as const))('valid %s decodes', (_name, vector) => {
+    const result = decode(vector.frame, vector.from)
+    expect(result).toEqual({ ok: true, message: JSON.parse(vector.frame) })
+    // Cross-check the per-type dispatch against the whole union, as TypeBox's own tests do.
+    expect(Value.Check(unions[vector.from], JSON.parse(vector.frame))).toBe(true)
+  })
+
+  it.each(invalidVectors().map((v) => [v.name, v] as const))('invalid %s is rejected precisely', (_name, vector) => {
+    const result = decode(vector.frame, vector.from)
+    expect(result.ok).toBe(false)
+    if (result.ok) return
+    expect(result.error.code).toBe(vector.error?.code)
+    expect(result.error.path).toBe(vector.error?.path)
+    expect(result.error.message.length).toBeGreaterThan(0)
+    if (vector.error?.code !== 'bad-json') {
+      expect(Value.Check(unions[vector.from], JSON.parse(vector.frame))).toBe(false)
+    }
+  })
+})
+
+describe('decode', () => {
+  it('names the offending message type in ref', () => {
+    const result = decode('{"type":"join","room":"no spaces"}', 'client')
+    expect(result).toMatchObject({ ok: false, error: { code: 'invalid-message', path: '/room', ref: 'join' } })
+  })
+
+  it('explains a value that fits no branch of a union field', () => {
+    const result = decode('{"type":"offer","sdp":true}', 'client')
+    expect(result).toMatchObject({ ok: false, error: { path: '/sdp' } })
+    if (!result.ok) expect(result.error.message).toMatch(/offer description/)
+  })
+
+  it('does not echo an unbounded unknown type back', () => {
+    const result = decode(JSON.stringify({ type: 'x'.repeat(10_000) }), 'client')
+    expect(result.ok).toBe(false)
+    if (!result.ok) expect(result.error.ref?.length).toBeLessThanOrEqual(65)
+  })
+
+  it('ignores prototype keys as types', () => {
+    for (const type of ['__proto__', 'constructor', 'toString', 'hasOwnProperty']) {
+      const result = decode(JSON.stringify({ type }), 'client')
+      expect(result).toMatchObject({ ok: false, error: { code: 'unknown-type' } })
+    }
+  })
+
+  it('survives deep nesting without throwing', () => {
+    const deep = `${'['.repeat(5000)}${']'.repeat(5000)}`
+    expect(decode(deep, 'client')).toMatchObject({ ok: false, error: { code: 'invalid-message' } })
+    const deepField = `{"type":"join","room":${'['.repeat(5000)}${']'.repeat(5000)}}`
+    expect(decode(deepField, 'client')).toMatchObject({ ok: false, error: { code: 'invalid-message', path: '/room' } })
+  })
+
+  it('round-trips through encode', () => {
+    const message = { type: 'ping', id: 3 } as const
+    expect(decode(encode(message), 'client')).toEqual({ ok: true, message })
+  })
+})

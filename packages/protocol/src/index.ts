@@ -1,0 +1,45 @@
+export { PROTOCOL_VERSION, type ProtocolVersion } from './version.js'
+export {
+  WIRE_LIMITS,
+  RoomName,
+  PeerId,
+  PeerName,
+  PeerInfo,
+  SdpText,
+  OfferDescription,
+  AnswerDescription,
+  IceCandidate,
+  IceServer,
+  PingId,
+} from './primitives.js'
+export {
+  Join,
+  Leave,
+  Offer,
+  Answer,
+  Candidate,
+  Ping,
+  ClientMessage,
+  CLIENT_MESSAGES,
+  RELAY_TYPES,
+  type ClientMessageType,
+  type RelayMessage,
+} from './client-messages.js'
+export {
+  Welcome,
+  PeerJoined,
+  PeerLeft,
+  PeerLeftReason,
+  RelayedOffer,
+  RelayedAnswer,
+  RelayedCandidate,
+  Pong,
+  ErrorMessage,
+  ServerMessage,
+  SERVER_MESSAGES,
+  type ServerMessageType,
+} from './server-messages.js'
+export { ERROR_CODES, ERROR_CODE_LIST, isErrorCode, type ErrorCode } from './error-codes.js'
+export { CLOSE_CODES, CLOSE_CODE_DESCRIPTIONS, type CloseCode, type CloseCodeName } from './close-codes.js'
+export { decode, validate, encode, type Sender, type DecodeError, type DecodeResult } from './decode.js'
+export { protocolJsonSchema, protocolJsonSchemaText, JSON_SCHEMA_FILE } from './json-schema.js'

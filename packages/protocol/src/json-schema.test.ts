@@ -1,0 +1,30 @@
+import { readFileSync } from 'node:fs'
+import Ajv2020 from 'ajv/dist/2020.js'
+import { describe, expect, it } from 'vitest'
+import { JSON_SCHEMA_FILE, protocolJsonSchema, protocolJsonSchemaText } from './json-schema.js'
+import { invalidVectors, validVectors } from './vectors.js'
+
+const committed = readFileSync(new URL(`../schema/${JSON_SCHEMA_FILE}`, import.meta.url), 'utf8')
+
+describe('committed JSON Schema', () => {
+  it('matches the schema generated from the TypeBox definitions', () => {
+    // On failure: run `pnpm --filter @peerlane/protocol schema:write`, review the diff, and add a changeset.
+    expect(committed).toBe(protocolJsonSchemaText())
+  })
+
+  it('agrees with the golden vectors under an independent validator', () => {
+    const ajv = new Ajv2020({ strict: false, allErrors: false })
+    const schema = protocolJsonSchema()
+    ajv.addSchema(schema)
+    const checker = (from: 'client' | 'server') => {
+      const check = ajv.getSchema(`${String(schema.$id)}#/$defs/${from === 'client' ? 'ClientMessage' : 'ServerMessage'}`)
+      if (!check) throw new Error(`no ${from} definition in the schema`)
+      return check
+    }
+    for (const vector of validVectors()) expect(checker(vector.from)(JSON.parse(vector.frame)), vector.name).toBe(true)
+    for (const vector of invalidVectors()) {
+      if (vector.error?.code === 'bad-json') continue
+      expect(checker(vector.from)(JSON.parse(vector.frame)), vector.name).toBe(false)
+    }
+  })
+})

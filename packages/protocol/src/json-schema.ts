@@ -1,0 +1,49 @@
+import { CLIENT_MESSAGES } from './client-messages.js'
+import { ERROR_CODES } from './error-codes.js'
+import { CLOSE_CODES } from './close-codes.js'
+import { SERVER_MESSAGES } from './server-messages.js'
+import { PROTOCOL_VERSION } from './version.js'
+
+const SCHEMA_FILE = `protocol.v${PROTOCOL_VERSION}.json`
+
+/** The file name of the committed JSON Schema, under `schema/`. */
+export const JSON_SCHEMA_FILE = SCHEMA_FILE
+
+/**
+ * The JSON Schema (draft 2020-12) of every wire message, as committed in
+ * `schema/protocol.v1.json`. Generated from the TypeBox schemas, so the two cannot disagree;
+ * a test fails when the committed file drifts from this.
+ */
+export function protocolJsonSchema(): Record<string, unknown> {
+  // JSON round trip drops TypeBox's symbol keys and yields plain JSON Schema.
+  const plain = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T
+  const refs = (messages: Record<string, unknown>, prefix: string) =>
+    Object.keys(messages).map((type) => ({ $ref: `#/$defs/${prefix}.${type}` }))
+  const defs = (messages: Record<string, unknown>, prefix: string) =>
+    Object.fromEntries(Object.entries(messages).map(([type, schema]) => [`${prefix}.${type}`, plain(schema)]))
+  return {
+    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    $id: `https://peerlane.dev/schema/${SCHEMA_FILE}`,
+    title: `Peerlane signaling protocol v${PROTOCOL_VERSION}`,
+    description:
+      'JSON text frames over WebSocket, one message per frame, discriminated by `type`. ' +
+      'client.* are sent by clients; server.* by the server.',
+    'x-protocol-version': PROTOCOL_VERSION,
+    'x-error-codes': ERROR_CODES,
+    'x-close-codes': CLOSE_CODES,
+    // Client and server messages overlap (a relayed offer is a valid client offer with a
+    // `from`), so the root is anyOf; within one direction exactly one message type matches.
+    anyOf: [{ $ref: '#/$defs/ClientMessage' }, { $ref: '#/$defs/ServerMessage' }],
+    $defs: {
+      ClientMessage: { oneOf: refs(CLIENT_MESSAGES, 'client') },
+      ServerMessage: { oneOf: refs(SERVER_MESSAGES, 'server') },
+      ...defs(CLIENT_MESSAGES, 'client'),
+      ...defs(SERVER_MESSAGES, 'server'),
+    },
+  }
+}
+
+/** The committed file's exact text: stable key order, two-space indent, final newline. */
+export function protocolJsonSchemaText(): string {
+  return `${JSON.stringify(protocolJsonSchema(), null, 2)}\n`
+}

@@ -1,0 +1,79 @@
+import { Type, type Static } from '@sinclair/typebox'
+import { ERROR_CODE_LIST } from './error-codes.js'
+import { Answer, Candidate, Offer } from './client-messages.js'
+import { IceServer, PeerId, PeerInfo, PingId, RoomName, WIRE_LIMITS } from './primitives.js'
+import { PROTOCOL_VERSION } from './version.js'
+
+// Server messages are read tolerantly (unknown properties allowed) so a newer server can add
+// fields without breaking older clients; a breaking change bumps PROTOCOL_VERSION instead.
+
+export const Welcome = Type.Object({
+  type: Type.Literal('welcome'),
+  protocol: Type.Literal(PROTOCOL_VERSION),
+  peerId: PeerId,
+  room: RoomName,
+  peers: Type.Array(PeerInfo),
+  iceServers: Type.Array(IceServer),
+})
+export type Welcome = Static<typeof Welcome>
+
+export const PeerJoined = Type.Object({ type: Type.Literal('peer-joined'), peer: PeerInfo })
+export type PeerJoined = Static<typeof PeerJoined>
+
+export const PeerLeftReason = Type.Union([
+  Type.Literal('left'),
+  Type.Literal('disconnected'),
+])
+export type PeerLeftReason = Static<typeof PeerLeftReason>
+
+export const PeerLeft = Type.Object({ type: Type.Literal('peer-left'), peerId: PeerId, reason: PeerLeftReason })
+export type PeerLeft = Static<typeof PeerLeft>
+
+// A relayed message is the client's message with `to` dropped and `from` stamped by the server.
+const relayed = <T extends typeof Offer | typeof Answer | typeof Candidate>(schema: T) =>
+  Type.Composite([Type.Omit(schema, ['to', 'from']), Type.Object({ from: PeerId })], { additionalProperties: true })
+
+export const RelayedOffer = relayed(Offer)
+export type RelayedOffer = Static<typeof RelayedOffer>
+export const RelayedAnswer = relayed(Answer)
+export type RelayedAnswer = Static<typeof RelayedAnswer>
+export const RelayedCandidate = relayed(Candidate)
+export type RelayedCandidate = Static<typeof RelayedCandidate>
+
+export const Pong = Type.Object({ type: Type.Literal('pong'), id: Type.Optional(PingId) })
+export type Pong = Static<typeof Pong>
+
+export const ErrorCodeSchema = Type.Union(ERROR_CODE_LIST.map((code) => Type.Literal(code)))
+
+export const ErrorMessage = Type.Object({
+  type: Type.Literal('error'),
+  code: ErrorCodeSchema,
+  message: Type.String({ maxLength: WIRE_LIMITS.errorMessageLength }),
+  path: Type.Optional(Type.String()),
+  ref: Type.Optional(Type.String()),
+})
+export type ErrorMessage = Static<typeof ErrorMessage>
+
+export const SERVER_MESSAGES = {
+  welcome: Welcome,
+  'peer-joined': PeerJoined,
+  'peer-left': PeerLeft,
+  offer: RelayedOffer,
+  answer: RelayedAnswer,
+  candidate: RelayedCandidate,
+  pong: Pong,
+  error: ErrorMessage,
+} as const
+
+export const ServerMessage = Type.Union([
+  Welcome,
+  PeerJoined,
+  PeerLeft,
+  RelayedOffer,
+  RelayedAnswer,
+  RelayedCandidate,
+  Pong,
+  ErrorMessage,
+])
+export type ServerMessage = Static<typeof ServerMessage>
+export type ServerMessageType = ServerMessage['type']

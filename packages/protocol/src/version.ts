@@ -1,0 +1,3 @@
+/** The wire protocol version. A server announces it in `welcome`; it changes only with a breaking wire change. */
+export const PROTOCOL_VERSION = 1 as const
+export type ProtocolVersion = typeof PROTOCOL_VERSION
