@@ -12,8 +12,8 @@ import {
   SdpMLineIndex,
   SdpText,
   UsernameFragment,
-  WIRE_LIMITS,
 } from './primitives.js'
+import { WIRE_LIMITS } from './limits.js'
 
 // Client messages are strict (no unknown properties): whatever validates is exactly what the
 // server relays, so nothing unexpected can ride along to another peer.

@@ -1,8 +1,8 @@
-import type { TSchema } from '@sinclair/typebox'
-import { Value, ValueErrorType, type ValueError } from '@sinclair/typebox/value'
-import { CLIENT_MESSAGES, type ClientMessage } from './client-messages.js'
+import schema from '../schema/protocol.v1.json' with { type: 'json' }
+import type { ClientMessage } from './client-messages.js'
 import type { ErrorCode } from './error-codes.js'
-import { SERVER_MESSAGES, type ServerMessage } from './server-messages.js'
+import { firstError, type JsonSchema } from './schema-check.js'
+import type { ServerMessage } from './server-messages.js'
 
 /** Who sent a frame: a client (decoded by the server) or the server (decoded by a client). */
 export type Sender = 'client' | 'server'
@@ -20,13 +20,14 @@ export type DecodeResult<T> = { readonly ok: true; readonly message: T } | { rea
 
 type MessageOf<S extends Sender> = S extends 'client' ? ClientMessage : ServerMessage
 
-const SCHEMAS: Record<Sender, Readonly<Record<string, TSchema>>> = {
-  client: CLIENT_MESSAGES,
-  server: SERVER_MESSAGES,
-}
+// Validation walks the committed JSON Schema (kept identical to the TypeBox definitions by a
+// test), so this module carries no TypeBox runtime into browsers and never compiles code.
+const definitions = schema.$defs as unknown as Readonly<Record<string, JsonSchema>>
 
-// Validation is interpretive (`Value.Check`), never compiled with `new Function`, so the SDK
-// runs on pages whose Content-Security-Policy forbids `unsafe-eval`.
+function schemaFor(sender: Sender, type: string): JsonSchema | undefined {
+  const key = `${sender}.${type}`
+  return Object.hasOwn(definitions, key) ? definitions[key] : undefined
+}
 
 /** Parses one frame's text and validates it as a message from `sender`; returns the message or the first precise error. */
 export function decode<S extends Sender>(text: string, sender: S): DecodeResult<MessageOf<S>> {
@@ -48,19 +49,14 @@ export function validate<S extends Sender>(value: unknown, sender: S): DecodeRes
   if (typeof type !== 'string') {
     return fail({ code: 'invalid-message', message: 'Expected a string `type` field', path: '/type' })
   }
-  const schemas = SCHEMAS[sender]
-  const schema = Object.hasOwn(schemas, type) ? schemas[type] : undefined
-  if (!schema) {
-    return fail({ code: 'unknown-type', message: `Unknown message type "${truncate(type)}"`, path: '/type', ref: truncate(type) })
+  const messageSchema = schemaFor(sender, type)
+  if (!messageSchema) {
+    const shown = truncate(type)
+    return fail({ code: 'unknown-type', message: `Unknown message type "${shown}"`, path: '/type', ref: shown })
   }
-  if (Value.Check(schema, value)) return { ok: true, message: value as MessageOf<S> }
-  const error = firstPreciseError(Value.Errors(schema, value).First())
-  return fail({
-    code: 'invalid-message',
-    message: error ? describe(error) : 'Message does not match its schema',
-    path: error?.path ?? '',
-    ref: type,
-  })
+  const error = firstError(messageSchema, value)
+  if (!error) return { ok: true, message: value as MessageOf<S> }
+  return fail({ code: 'invalid-message', message: error.message, path: error.path, ref: type })
 }
 
 /** Serialises a message for the wire: one JSON text frame. */
@@ -70,29 +66,6 @@ export function encode(message: ClientMessage | ServerMessage): string {
 
 function fail(error: DecodeError): { ok: false; error: DecodeError } {
   return { ok: false, error }
-}
-
-// TypeBox reports a failed union as one coarse "Expected union value". Descend into the branch
-// that got furthest (the deepest first error) so the client learns which field is wrong.
-function firstPreciseError(error: ValueError | undefined): ValueError | undefined {
-  if (!error || error.type !== ValueErrorType.Union) return error
-  let best: ValueError | undefined
-  for (const branch of error.errors) {
-    const candidate = firstPreciseError(branch.First())
-    if (candidate && candidate.path.length > (best?.path.length ?? error.path.length)) best = candidate
-  }
-  return best ?? error
-}
-
-function describe(error: ValueError): string {
-  if (error.type === ValueErrorType.Union && error.schema.description) {
-    return `Expected ${lowerFirst(error.schema.description)}`
-  }
-  return error.message
-}
-
-function lowerFirst(text: string): string {
-  return text.charAt(0).toLowerCase() + text.slice(1)
 }
 
 function truncate(text: string): string {

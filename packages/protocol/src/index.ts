@@ -1,6 +1,6 @@
 export { PROTOCOL_VERSION, type ProtocolVersion } from './version.js'
+export { WIRE_LIMITS } from './limits.js'
 export {
-  WIRE_LIMITS,
   RoomName,
   PeerId,
   PeerName,

@@ -1,7 +1,8 @@
 import { Type, type Static } from '@sinclair/typebox'
 import { ERROR_CODE_LIST } from './error-codes.js'
 import { Answer, Candidate, Offer } from './client-messages.js'
-import { IceServer, PeerId, PeerInfo, PingId, RoomName, WIRE_LIMITS } from './primitives.js'
+import { IceServer, PeerId, PeerInfo, PingId, RoomName } from './primitives.js'
+import { WIRE_LIMITS } from './limits.js'
 import { PROTOCOL_VERSION } from './version.js'
 
 // Server messages are read tolerantly (unknown properties allowed) so a newer server can add

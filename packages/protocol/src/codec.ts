@@ -1,0 +1,32 @@
+// The browser-weight entry (`@peerlane/protocol/codec`): decode/encode, codes, version and the
+// message types, without TypeBox's runtime. The SDK imports from here.
+export { PROTOCOL_VERSION, type ProtocolVersion } from './version.js'
+export { WIRE_LIMITS } from './limits.js'
+export { ERROR_CODES, ERROR_CODE_LIST, isErrorCode, type ErrorCode } from './error-codes.js'
+export { CLOSE_CODES, CLOSE_CODE_DESCRIPTIONS, type CloseCode, type CloseCodeName } from './close-codes.js'
+export { decode, validate, encode, type Sender, type DecodeError, type DecodeResult } from './decode.js'
+export type {
+  Join,
+  Leave,
+  Offer,
+  Answer,
+  Candidate,
+  Ping,
+  ClientMessage,
+  ClientMessageType,
+  RelayMessage,
+} from './client-messages.js'
+export type {
+  Welcome,
+  PeerJoined,
+  PeerLeft,
+  PeerLeftReason,
+  RelayedOffer,
+  RelayedAnswer,
+  RelayedCandidate,
+  Pong,
+  ErrorMessage,
+  ServerMessage,
+  ServerMessageType,
+} from './server-messages.js'
+export type { PeerId, PeerInfo, RoomName, IceCandidate, IceServer } from './primitives.js'

@@ -1,0 +1,54 @@
+import type { DecodeError, ErrorCode } from '@peerlane/protocol/codec'
+
+/** Codes of errors raised by the SDK itself; server-sent `error` codes keep their protocol code. */
+export const SDK_ERROR_CODES = {
+  'connection-failed': 'The signaling WebSocket could not be opened.',
+  'connection-lost': 'The signaling WebSocket closed while in a room.',
+  'protocol-error': 'The server sent a frame that is not a valid protocol message; `cause` holds the decode error.',
+  'negotiation-failed': 'Creating or applying an offer, answer or candidate failed for one peer.',
+  'invalid-state': 'The call is not allowed in the client’s current state (e.g. join while joined).',
+} as const
+
+export type SdkErrorCode = keyof typeof SDK_ERROR_CODES
+export type PeerlaneErrorCode = SdkErrorCode | ErrorCode
+
+export class PeerlaneError extends Error {
+  override readonly name = 'PeerlaneError'
+
+  constructor(
+    readonly code: PeerlaneErrorCode,
+    message: string,
+    options?: { cause?: unknown; peerId?: string },
+  ) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause })
+    this.peerId = options?.peerId
+  }
+
+  /** The remote peer the error concerns, when it concerns one. */
+  readonly peerId: string | undefined
+
+  static fromServer(code: ErrorCode, message: string): PeerlaneError {
+    return new PeerlaneError(code, message)
+  }
+
+  static protocol(error: DecodeError): PeerlaneError {
+    return new PeerlaneError('protocol-error', `Invalid frame from server: ${error.message}`, { cause: error })
+  }
+
+  static connectionFailed(url: string, cause?: unknown): PeerlaneError {
+    return new PeerlaneError('connection-failed', `Could not connect to ${url}`, { cause })
+  }
+
+  static connectionLost(code: number, reason: string): PeerlaneError {
+    return new PeerlaneError('connection-lost', `Signaling connection closed (${code}${reason ? ` ${reason}` : ''})`)
+  }
+
+  static negotiation(peerId: string, cause: unknown): PeerlaneError {
+    const detail = cause instanceof Error ? cause.message : String(cause)
+    return new PeerlaneError('negotiation-failed', `Negotiation with ${peerId} failed: ${detail}`, { cause, peerId })
+  }
+
+  static invalidState(message: string): PeerlaneError {
+    return new PeerlaneError('invalid-state', message)
+  }
+}

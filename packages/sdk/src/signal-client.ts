@@ -1,0 +1,91 @@
+import { decode, encode, type ClientMessage, type ServerMessage } from '@peerlane/protocol/codec'
+import { Emitter } from './emitter.js'
+import { WS_OPEN, type WebSocketConstructor, type WebSocketLike } from './environment.js'
+import { PeerlaneError } from './errors.js'
+import type { Logger } from './logger.js'
+
+export interface SignalClientEvents {
+  message: (message: ServerMessage) => void
+  /** A frame from the server that is not a valid protocol message. */
+  'protocol-error': (error: PeerlaneError) => void
+  close: (code: number, reason: string) => void
+}
+
+/** One signaling WebSocket: opens it, validates every inbound frame, sends typed messages. */
+export class SignalClient extends Emitter<SignalClientEvents> {
+  private socket: WebSocketLike | undefined
+
+  constructor(
+    private readonly url: string,
+    private readonly WebSocketImpl: WebSocketConstructor,
+    private readonly log: Logger,
+  ) {
+    super()
+  }
+
+  /** Resolves when the socket is open; rejects with `connection-failed`. */
+  connect(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      let socket: WebSocketLike
+      try {
+        socket = new this.WebSocketImpl(this.url)
+      } catch (cause) {
+        reject(PeerlaneError.connectionFailed(this.url, cause))
+        return
+      }
+      this.socket = socket
+      let opened = false
+      socket.onopen = () => {
+        opened = true
+        resolve()
+      }
+      socket.onerror = (event) => {
+        if (!opened) reject(PeerlaneError.connectionFailed(this.url, event))
+      }
+      socket.onclose = ({ code, reason }) => {
+        if (this.socket === socket) this.socket = undefined
+        if (!opened) reject(PeerlaneError.connectionFailed(this.url))
+        else this.emit('close', code, reason)
+      }
+      socket.onmessage = ({ data }) => this.receive(data)
+    })
+  }
+
+  get connected(): boolean {
+    return this.socket?.readyState === WS_OPEN
+  }
+
+  /** Sends if the socket is open; returns whether it was sent. */
+  send(message: ClientMessage): boolean {
+    if (!this.socket || this.socket.readyState !== WS_OPEN) {
+      this.log.debug(`dropped ${message.type}: socket not open`)
+      return false
+    }
+    this.socket.send(encode(message))
+    return true
+  }
+
+  /** Closes the socket without emitting `close` (the caller chose to close). */
+  close(code = 1000): void {
+    const socket = this.socket
+    this.socket = undefined
+    if (!socket) return
+    socket.onclose = null
+    socket.onmessage = null
+    socket.close(code)
+  }
+
+  private receive(data: unknown): void {
+    if (typeof data !== 'string') {
+      this.emit('protocol-error', new PeerlaneError('protocol-error', 'Server sent a binary frame'))
+      return
+    }
+    const result = decode(data, 'server')
+    if (!result.ok) {
+      this.log.warn(`invalid frame from server: ${result.error.message}`, result.error.path)
+      this.emit('protocol-error', PeerlaneError.protocol(result.error))
+      return
+    }
+    this.emit('message', result.message)
+  }
+}

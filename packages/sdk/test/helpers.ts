@@ -1,0 +1,36 @@
+import { WebSocketServer } from 'ws'
+import type { AddressInfo } from 'node:net'
+
+/** Resolves with the arguments of the next `event` for which `match` holds, or rejects after `ms`. */
+export function nextEvent<A extends unknown[]>(
+  subscribe: (handler: (...args: A) => void) => () => void,
+  match: (...args: A) => boolean = () => true,
+  ms = 10_000,
+): Promise<A> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      off()
+      reject(new Error(`no matching event within ${ms} ms`))
+    }, ms)
+    const off = subscribe((...args) => {
+      if (!match(...args)) return
+      clearTimeout(timer)
+      off()
+      resolve(args)
+    })
+  })
+}
+
+/** A bare WebSocket server that sends each connecting client the given frames. */
+export async function scriptedServer(frames: () => string[]): Promise<{ url: string; close: () => Promise<void> }> {
+  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 })
+  await new Promise<void>((resolve) => wss.once('listening', resolve))
+  wss.on('connection', (socket) => {
+    for (const frame of frames()) socket.send(frame)
+  })
+  const { port } = wss.address() as AddressInfo
+  return {
+    url: `ws://127.0.0.1:${port}`,
+    close: () => new Promise((resolve) => wss.close(() => resolve())),
+  }
+}
