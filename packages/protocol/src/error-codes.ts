@@ -9,7 +9,7 @@ export const ERROR_CODES = {
   'invalid-message':
     'The JSON does not match the schema of its `type`; `path` points at the first offending field.',
   'unknown-type': 'The `type` field names no client message of this protocol version.',
-  'not-in-room': 'The message needs a joined room (`leave`, or a relay with `to`) and the connection has not joined one.',
+  'not-in-room': 'The connection sent `leave` without having joined a room.',
   'already-joined': 'The connection sent `join` while already in a room. Send `leave` first.',
   'unknown-peer': 'The `to` field names no peer in the sender’s room (peers in other rooms are invisible).',
   'room-full': 'The room already holds the server’s maximum number of peers.',

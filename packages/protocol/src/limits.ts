@@ -1,13 +1,14 @@
 /**
- * Size caps on wire fields. They keep every valid message well inside the server's
- * 64 KiB frame limit, so a message that validates can always be relayed.
+ * Size caps on wire fields, in characters. They bound what a valid message can carry; the
+ * server's frame limit (64 KiB of bytes on the wire by default) is enforced separately, and
+ * real SDPs (a few KiB) sit far below both.
  */
 export const WIRE_LIMITS = {
   roomLength: 64,
   peerIdLength: 64,
   nameLength: 64,
   tokenLength: 4096,
-  sdpLength: 60_000,
+  sdpLength: 32_000,
   candidateLength: 1024,
   sdpMidLength: 64,
   usernameFragmentLength: 256,

@@ -22,6 +22,8 @@ export interface PeerlaneClientOptions {
   readonly WebSocket?: WebSocketConstructor
   /** Defaults to the platform's `RTCPeerConnection`; inject e.g. werift's in Node. */
   readonly RTCPeerConnection?: PeerConnectionConstructor
+  /** How long ICE may stay `disconnected` before the SDK restarts it. Default 4000 ms. */
+  readonly iceDisconnectedRestartMs?: number
   readonly logLevel?: LogLevel
   readonly logger?: Logger
 }
@@ -130,6 +132,11 @@ export class PeerlaneClient extends Emitter<ClientEvents> {
     this.teardown()
   }
 
+  /** Restarts ICE with one peer, or with every peer; the SDK also does this itself on ICE failure. */
+  restartIce(peerId?: string): void {
+    for (const [id, member] of this.members) if (peerId === undefined || id === peerId) member.session.restartIce()
+  }
+
   private awaitWelcome(signaling: SignalClient, room: string, options: JoinOptions): Promise<Welcome> {
     return new Promise((resolve, reject) => {
       const stop = () => {
@@ -176,6 +183,7 @@ export class PeerlaneClient extends Emitter<ClientEvents> {
       this.teardown()
     })
     this.setState('joined')
+    this.hangUpOnPageExit()
     // The newcomer offers to everyone already present; they answer (see `handle`).
     const peers = welcome.peers.map((info) => this.addMember(info, true))
     return { peerId: welcome.peerId, room: welcome.room, peers }
@@ -224,6 +232,7 @@ export class PeerlaneClient extends Emitter<ClientEvents> {
       signal: (message) => this.signaling?.send(message),
       log: this.log,
       onError: (error) => this.emit('error', error),
+      disconnectedRestartMs: this.options.iceDisconnectedRestartMs ?? 4000,
     })
     const peer: RemotePeer = {
       id: info.peerId,
@@ -265,6 +274,19 @@ export class PeerlaneClient extends Emitter<ClientEvents> {
     this.members.delete(peerId)
     member.session.close()
     this.emit('peer-left', member.peer, reason)
+  }
+
+  // Closing the tab should reach the others as a hang-up at once, not after a socket timeout.
+  private hangUpOnPageExit(): void {
+    const page = globalThis as { addEventListener?: (type: string, fn: () => void) => void; removeEventListener?: (type: string, fn: () => void) => void }
+    if (!page.addEventListener || !page.removeEventListener) return
+    const onExit = () => this.leave()
+    page.addEventListener('pagehide', onExit)
+    const off = this.on('state', (state) => {
+      if (state !== 'closed') return
+      off()
+      page.removeEventListener?.('pagehide', onExit)
+    })
   }
 
   private teardown(): void {

@@ -1,10 +1,14 @@
+// Handlers are declared as methods so their parameters are checked bivariantly: `ws`'s own
+// event types (richer than what the SDK reads) then fit without casts.
+type Handler<E> = { bivariant(event: E): void }['bivariant'] | null
+
 /** The subset of the WHATWG WebSocket the SDK uses; `ws`'s WebSocket satisfies it too. */
 export interface WebSocketLike {
   readonly readyState: number
-  onopen: ((event: unknown) => void) | null
-  onmessage: ((event: { data: unknown }) => void) | null
-  onclose: ((event: { code: number; reason: string }) => void) | null
-  onerror: ((event: unknown) => void) | null
+  onopen: Handler<unknown>
+  onmessage: Handler<{ data: unknown }>
+  onclose: Handler<{ code: number; reason: string }>
+  onerror: Handler<unknown>
   send(data: string): void
   close(code?: number, reason?: string): void
 }

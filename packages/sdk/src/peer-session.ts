@@ -15,6 +15,8 @@ export interface PeerSessionOptions {
   readonly signal: Signal
   readonly log: Logger
   readonly onError: (error: PeerlaneError) => void
+  /** How long ICE may stay `disconnected` before an ICE restart (it often recovers alone). */
+  readonly disconnectedRestartMs: number
 }
 
 /**
@@ -26,17 +28,21 @@ export class PeerSession {
   private makingOffer = false
   private ignoreOffer = false
   private settingRemoteAnswerPending = false
-  // Signaling for one peer is applied strictly in arrival order, never interleaved.
+  // Signaling for one peer (inbound messages and our own offers) runs strictly in order.
   private queue: Promise<void> = Promise.resolve()
   private closed = false
+  private disconnectedTimer: ReturnType<typeof setTimeout> | undefined
 
   constructor(private readonly options: PeerSessionOptions) {
     const pc = new options.PeerConnection(options.configuration)
     this.connection = pc
-    pc.onnegotiationneeded = () => void this.makeOffer()
+    // Offers join the same queue as inbound signaling: an offer made while an answer is still
+    // being sent could otherwise overtake that answer on the wire.
+    pc.onnegotiationneeded = () => void this.enqueue(() => this.makeOffer())
     pc.onicecandidate = ({ candidate }) => {
       options.signal({ type: 'candidate', to: options.peerId, candidate: candidate ? toWireCandidate(candidate) : null })
     }
+    pc.oniceconnectionstatechange = () => this.watchIce()
   }
 
   get peerId(): string {
@@ -56,23 +62,50 @@ export class PeerSession {
 
   /** Applies a relayed offer, answer or candidate, in order with the others. */
   receive(message: RelayedOffer | RelayedAnswer | RelayedCandidate): Promise<void> {
-    this.queue = this.queue.then(() => this.apply(message)).catch((cause: unknown) => this.fail(cause))
-    return this.queue
+    return this.enqueue(() => this.apply(message))
+  }
+
+  /** Gathers fresh candidates and renegotiates; the path may have changed (new network, NAT rebinding). */
+  restartIce(): void {
+    if (this.closed) return
+    this.options.log.info(`ICE restart with ${this.peerId}`)
+    this.connection.restartIce()
   }
 
   close(): void {
     this.closed = true
+    clearTimeout(this.disconnectedTimer)
     this.connection.onnegotiationneeded = null
     this.connection.onicecandidate = null
+    this.connection.oniceconnectionstatechange = null
     this.connection.close()
   }
 
+  private watchIce(): void {
+    const state = this.connection.iceConnectionState
+    clearTimeout(this.disconnectedTimer)
+    this.disconnectedTimer = undefined
+    if (state === 'failed') this.restartIce()
+    else if (state === 'disconnected') {
+      this.disconnectedTimer = setTimeout(() => this.restartIce(), this.options.disconnectedRestartMs)
+    }
+  }
+
+  private enqueue(task: () => Promise<void>): Promise<void> {
+    this.queue = this.queue.then(task).catch((cause: unknown) => this.fail(cause))
+    return this.queue
+  }
+
   private async makeOffer(): Promise<void> {
+    // Browsers fire negotiationneeded once, in `stable`; some stacks (werift) fire it per
+    // change. A second offer mid-negotiation would get an answer we can no longer apply.
+    if (this.makingOffer || this.connection.signalingState !== 'stable') return
     try {
       this.makingOffer = true
       await this.connection.setLocalDescription()
       const description = this.connection.localDescription
       if (this.closed || !description || description.type !== 'offer') return
+      this.options.log.debug(`offer to ${this.peerId}`)
       this.options.signal({ type: 'offer', to: this.peerId, sdp: { type: 'offer', sdp: description.sdp } })
     } catch (cause) {
       this.fail(cause)
@@ -94,6 +127,7 @@ export class PeerSession {
       return
     }
     const description = toDescription(message)
+    this.options.log.debug(`${description.type} from ${this.peerId} in ${pc.signalingState}${this.options.polite ? ' (polite)' : ''}`)
     const readyForOffer = !this.makingOffer && (pc.signalingState === 'stable' || this.settingRemoteAnswerPending)
     const offerCollision = description.type === 'offer' && !readyForOffer
     this.ignoreOffer = !this.options.polite && offerCollision
@@ -106,9 +140,11 @@ export class PeerSession {
     await pc.setRemoteDescription(description)
     this.settingRemoteAnswerPending = false
     if (description.type === 'offer') {
-      await pc.setLocalDescription()
-      const answer = pc.localDescription
-      if (this.closed || !answer) return
+      // An explicit answer, not `pc.localDescription` read back afterwards: a stack that
+      // starts its next offer as soon as we are stable (werift does) would have replaced it.
+      const answer = await pc.createAnswer()
+      await pc.setLocalDescription(answer)
+      if (this.closed || !answer.sdp) return
       this.options.signal({ type: 'answer', to: this.peerId, sdp: { type: 'answer', sdp: answer.sdp } })
     }
   }

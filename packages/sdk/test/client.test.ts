@@ -49,7 +49,7 @@ describe('PeerlaneClient', () => {
     const room = freshRoom()
     const first = makeClient()
     const firstInfo = await first.join(room, { name: 'first' })
-    const joinedSeen = nextEvent((h) => first.on('peer-joined', h))
+    const joinedSeen = nextEvent(first, 'peer-joined')
     const second = makeClient()
     const secondInfo = await second.join(room, { name: 'second' })
     expect(secondInfo.peers.map((p) => [p.id, p.name])).toEqual([[firstInfo.peerId, 'first']])
@@ -90,12 +90,12 @@ describe('PeerlaneClient', () => {
     const room = freshRoom()
     const stay = makeClient()
     await stay.join(room)
-    const joined = nextEvent((h) => stay.on('peer-joined', h))
+    const joined = nextEvent(stay, 'peer-joined')
     const raw = new WebSocket(server.url)
     await new Promise((resolve) => raw.once('open', resolve))
     raw.send(JSON.stringify({ type: 'join', room }))
     const [peer] = await joined
-    const left = nextEvent((h) => stay.on('peer-left', h))
+    const left = nextEvent(stay, 'peer-left')
     raw.terminate()
     const [gone, reason] = await left
     expect([gone.id, reason]).toEqual([peer.id, 'disconnected'])
@@ -107,7 +107,7 @@ describe('PeerlaneClient', () => {
     await stay.join(room)
     const leaver = makeClient()
     const leaverInfo = await leaver.join(room)
-    const left = nextEvent((h) => stay.on('peer-left', h))
+    const left = nextEvent(stay, 'peer-left')
     leaver.leave()
     const [peer, reason] = await left
     expect([peer.id, reason]).toEqual([leaverInfo.peerId, 'left'])
@@ -120,8 +120,8 @@ describe('PeerlaneClient', () => {
     const a = makeClient()
     await a.join(room)
     const b = makeClient()
-    const aConnected = nextEvent((h) => a.on('connection-state', h), (e) => e.state === 'connected', 20_000)
-    const bConnected = nextEvent((h) => b.on('connection-state', h), (e) => e.state === 'connected', 20_000)
+    const aConnected = nextEvent(a, 'connection-state', (e) => e.state === 'connected', 20_000)
+    const bConnected = nextEvent(b, 'connection-state', (e) => e.state === 'connected', 20_000)
     const errors: PeerlaneError[] = []
     a.on('error', (e) => errors.push(e))
     b.on('error', (e) => errors.push(e))

@@ -1,23 +1,27 @@
+import type { ClientEvents, PeerlaneClient } from '../src/client.js'
 import { WebSocketServer } from 'ws'
 import type { AddressInfo } from 'node:net'
 
+
 /** Resolves with the arguments of the next `event` for which `match` holds, or rejects after `ms`. */
-export function nextEvent<A extends unknown[]>(
-  subscribe: (handler: (...args: A) => void) => () => void,
-  match: (...args: A) => boolean = () => true,
+export function nextEvent<K extends keyof ClientEvents>(
+  client: PeerlaneClient,
+  event: K,
+  match: (...args: Parameters<ClientEvents[K]>) => boolean = () => true,
   ms = 10_000,
-): Promise<A> {
+): Promise<Parameters<ClientEvents[K]>> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       off()
-      reject(new Error(`no matching event within ${ms} ms`))
+      reject(new Error(`no matching ${String(event)} event within ${ms} ms`))
     }, ms)
-    const off = subscribe((...args) => {
+    const handler = (...args: Parameters<ClientEvents[K]>) => {
       if (!match(...args)) return
       clearTimeout(timer)
       off()
       resolve(args)
-    })
+    }
+    const off = client.on(event, handler as ClientEvents[K])
   })
 }
 

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest'
+import { DEFAULT_CLI_LOG_LEVEL, parseCliArgs } from './cli-args.js'
+import { DEFAULT_CONFIG } from './config.js'
+
+describe('parseCliArgs', () => {
+  it('uses the config defaults when given nothing', () => {
+    expect(parseCliArgs([], {})).toEqual({
+      ok: true,
+      help: false,
+      options: { port: DEFAULT_CONFIG.port, host: DEFAULT_CONFIG.host, staticDir: undefined, iceServers: [], logLevel: DEFAULT_CLI_LOG_LEVEL },
+    })
+  })
+
+  it('reads the environment, and flags win over it', () => {
+    const env = { PORT: '9000', HOST: '0.0.0.0', PEERLANE_STATIC_DIR: 'web', PEERLANE_ICE_SERVERS: '[{"urls":"stun:a"}]', LOG_LEVEL: 'debug' }
+    expect(parseCliArgs([], env)).toMatchObject({
+      ok: true,
+      options: { port: 9000, host: '0.0.0.0', staticDir: 'web', iceServers: [{ urls: 'stun:a' }], logLevel: 'debug' },
+    })
+    const flags = ['--port', '0', '--host', '::1', '--static-dir', 'other', '--ice-servers', '[]', '--log-level', 'silent']
+    expect(parseCliArgs(flags, env)).toMatchObject({
+      ok: true,
+      options: { port: 0, host: '::1', staticDir: 'other', iceServers: [], logLevel: 'silent' },
+    })
+  })
+
+  it('recognises --help and -h', () => {
+    expect(parseCliArgs(['--help'], {})).toEqual({ ok: true, help: true })
+    expect(parseCliArgs(['-h'], { PORT: 'nonsense' })).toEqual({ ok: true, help: true })
+  })
+
+  it.each([
+    [['--port', 'http'], /--port must be an integer/],
+    [['--port', '65536'], /--port must be an integer/],
+    [['--port', '-1'], /--port/],
+    [['--port', '8.5'], /--port must be an integer/],
+    [['--host', 'a b'], /--host must be a host name/],
+    [['--ice-servers', 'stun:x'], /--ice-servers is not valid JSON/],
+    [['--ice-servers', '{"urls":"stun:x"}'], /--ice-servers must be a JSON array/],
+    [['--ice-servers', '[{"urls":5}]'], /--ice-servers must be a JSON array.*\/0\/urls/],
+    [['--log-level', 'loud'], /--log-level must be one of/],
+    [['--bogus'], /bogus/],
+    [['extra'], /extra/],
+  ])('rejects %j', (argv, message) => {
+    const result = parseCliArgs(argv, {})
+    expect(result.ok).toBe(false)
+    if (!result.ok) expect(result.error).toMatch(message)
+  })
+
+  it('names the environment variable when the bad value came from it', () => {
+    expect(parseCliArgs([], { PORT: 'x' })).toMatchObject({ ok: false, error: expect.stringMatching(/^PORT must/) })
+    expect(parseCliArgs([], { PEERLANE_ICE_SERVERS: '[' })).toMatchObject({ ok: false, error: expect.stringMatching(/^PEERLANE_ICE_SERVERS/) })
+  })
+})

@@ -1,0 +1,83 @@
+// Runs the real bin (through tsx, so no build is needed) as a child process.
+import { spawn } from 'node:child_process'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { describe, expect, it } from 'vitest'
+
+const packageDir = fileURLToPath(new URL('..', import.meta.url))
+const MAIN = 'src/main.ts'
+
+interface Run {
+  code: number | null
+  signal: NodeJS.Signals | null
+  stdout: string
+  stderr: string
+}
+
+function run(args: string[], env: Record<string, string> = {}, onStdout?: (text: string, stop: () => void) => void): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], {
+      cwd: packageDir,
+      env: { PATH: process.env.PATH ?? '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk
+      onStdout?.(stdout, () => child.kill('SIGTERM'))
+    })
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000)
+    child.on('error', reject)
+    child.on('close', (code, signal) => {
+      clearTimeout(timer)
+      resolve({ code, signal, stdout, stderr })
+    })
+  })
+}
+
+describe('peerlane-signaling bin', () => {
+  it('prints usage for --help', async () => {
+    const result = await run(['--help'])
+    expect(result.code).toBe(0)
+    expect(result.stdout).toMatch(/^Usage: peerlane-signaling/)
+    for (const flag of ['--port', '--host', '--static-dir', '--ice-servers', '--log-level', 'PEERLANE_STATIC_DIR']) {
+      expect(result.stdout).toContain(flag)
+    }
+  })
+
+  it.each([
+    [['--port', 'eighty'], {}, /--port must be an integer/],
+    [[], { PORT: '99999' }, /PORT must be an integer/],
+    [['--ice-servers', '[{"url":"stun:x"}]'], {}, /--ice-servers must be a JSON array/],
+    [['--verbose'], {}, /verbose/],
+    [['--static-dir', '/nonexistent/peerlane-web'], {}, /static directory not found/],
+  ])('exits non-zero with a clear error for %j %j', async (args, env, message) => {
+    const result = await run(args, env)
+    expect(result.code).toBe(2)
+    expect(result.stderr).toMatch(message)
+    expect(result.stderr).toMatch(/^peerlane-signaling: /)
+    expect(result.stdout).toBe('')
+  })
+
+  it('serves, prints its URL, and exits 0 on SIGTERM', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'peerlane-main-'))
+    await writeFile(join(dir, 'index.html'), '<p>app</p>')
+    try {
+      let checks: Promise<unknown> | undefined
+      const result = await run(['--port', '0', '--static-dir', dir], { LOG_LEVEL: 'warn' }, (stdout, stop) => {
+        const url = /listening on (http:\/\/127\.0\.0\.1:\d+)\n/.exec(stdout)?.[1]
+        if (!url || checks) return
+        checks = Promise.all([fetch(`${url}/healthz`).then((r) => r.json()), fetch(`${url}/`).then((r) => r.text())]).finally(stop)
+      })
+      expect(await checks).toEqual([{ status: 'ok', rooms: 0, peers: 0 }, '<p>app</p>'])
+      expect(result.stdout).toMatch(/^Peerlane signaling listening on http:\/\/127\.0\.0\.1:\d+\n$/)
+      expect(result.code).toBe(0)
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
+  })
+})

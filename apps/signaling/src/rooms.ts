@@ -1,0 +1,96 @@
+import { randomBytes } from 'node:crypto'
+import type { PeerInfo } from '@peerlane/protocol'
+
+/** Anything frames can be sent to: a member, or a lobby listener that has no peer id yet. */
+export interface Recipient {
+  /** Queues one already-encoded frame; never throws. */
+  send(frame: string): void
+}
+
+/** A peer as the room registry sees it: an id, an optional name and a way to reach it. */
+export interface Member extends Recipient {
+  readonly peerId: string
+  readonly name?: string | undefined
+}
+
+export type JoinResult = { readonly ok: true; readonly others: readonly Member[] } | { readonly ok: false; readonly code: 'room-full' }
+
+export interface RoomStats {
+  readonly rooms: number
+  readonly peers: number
+}
+
+/** 12 characters of base64url: 72 random bits, unguessable, and valid under the protocol's PeerId pattern. */
+export function createPeerId(): string {
+  return randomBytes(9).toString('base64url')
+}
+
+export function peerInfo(member: Member): PeerInfo {
+  return member.name === undefined ? { peerId: member.peerId } : { peerId: member.peerId, name: member.name }
+}
+
+/**
+ * Rooms and their members, plus the "lobby": connections that have not joined yet but listen to
+ * one room's broadcasts. The lobby exists for the classic tutorial client, which only speaks
+ * after it has received an offer, so it must hear that offer before it is a member.
+ */
+export class RoomRegistry {
+  readonly #rooms = new Map<string, Map<string, Member>>()
+  readonly #lobby = new Map<string, Set<Recipient>>()
+  readonly #maxPeersPerRoom: number
+
+  constructor(maxPeersPerRoom: number) {
+    this.#maxPeersPerRoom = maxPeersPerRoom
+  }
+
+  /** Adds `member` to `room` (created on demand); returns the members that were already there. */
+  join(room: string, member: Member): JoinResult {
+    const members = this.#rooms.get(room) ?? new Map<string, Member>()
+    if (members.size >= this.#maxPeersPerRoom) return { ok: false, code: 'room-full' }
+    const others = [...members.values()]
+    members.set(member.peerId, member)
+    this.#rooms.set(room, members)
+    return { ok: true, others }
+  }
+
+  /** Removes `member` from `room`, deleting the room once empty; returns who is left. */
+  leave(room: string, member: Member): Member[] {
+    const members = this.#rooms.get(room)
+    if (!members || members.get(member.peerId) !== member) return []
+    members.delete(member.peerId)
+    if (members.size === 0) this.#rooms.delete(room)
+    return [...members.values()]
+  }
+
+  member(room: string, peerId: string): Member | undefined {
+    return this.#rooms.get(room)?.get(peerId)
+  }
+
+  /** Every member of `room` except the one with `peerId`. */
+  others(room: string, peerId: string): Member[] {
+    const members = this.#rooms.get(room)
+    return members ? [...members.values()].filter((m) => m.peerId !== peerId) : []
+  }
+
+  listen(room: string, listener: Recipient): void {
+    const listeners = this.#lobby.get(room) ?? new Set<Recipient>()
+    listeners.add(listener)
+    this.#lobby.set(room, listeners)
+  }
+
+  unlisten(room: string, listener: Recipient): void {
+    const listeners = this.#lobby.get(room)
+    if (!listeners?.delete(listener)) return
+    if (listeners.size === 0) this.#lobby.delete(room)
+  }
+
+  listeners(room: string): Recipient[] {
+    return [...(this.#lobby.get(room) ?? [])]
+  }
+
+  stats(): RoomStats {
+    let peers = 0
+    for (const members of this.#rooms.values()) peers += members.size
+    return { rooms: this.#rooms.size, peers }
+  }
+}
