@@ -29,6 +29,13 @@ export const Join = Type.Object(
     room: RoomName,
     name: Type.Optional(PeerName),
     token: Type.Optional(Type.String({ minLength: 1, maxLength: WIRE_LIMITS.tokenLength })),
+    resumeToken: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: WIRE_LIMITS.resumeTokenLength,
+        description: 'From an earlier `welcome`: rejoin as the same peer if the server still holds the session.',
+      }),
+    ),
   },
   strict,
 )

@@ -25,6 +25,7 @@ export type {
   RelayedAnswer,
   RelayedCandidate,
   Pong,
+  Draining,
   ErrorMessage,
   ServerMessage,
   ServerMessageType,

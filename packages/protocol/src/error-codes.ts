@@ -13,6 +13,14 @@ export const ERROR_CODES = {
   'already-joined': 'The connection sent `join` while already in a room. Send `leave` first.',
   'unknown-peer': 'The `to` field names no peer in the sender’s room (peers in other rooms are invisible).',
   'room-full': 'The room already holds the server’s maximum number of peers.',
+  unauthorized:
+    'The room needs a valid token: it is missing, expired, badly signed or names another room. The server then closes with 4001; get a new token before retrying.',
+  'identity-in-use':
+    'Another session holds this token’s identity and the server rejects duplicates. Leave the other session first.',
+  'rate-limited':
+    'The connection sent more messages or bytes per second than allowed; the message was dropped. Slow down; persistent abuse is disconnected (1008).',
+  'server-full': 'The server holds its maximum number of rooms or connections. Retry later or elsewhere.',
+  draining: 'The server is shutting down and takes no new joins. Reconnect later or to another node.',
   internal: 'The server failed while handling the message. Retry; report it if it persists.',
 } as const
 

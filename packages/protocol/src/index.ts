@@ -34,6 +34,7 @@ export {
   RelayedAnswer,
   RelayedCandidate,
   Pong,
+  Draining,
   ErrorMessage,
   ServerMessage,
   SERVER_MESSAGES,

@@ -15,6 +15,16 @@ export const Welcome = Type.Object({
   room: RoomName,
   peers: Type.Array(PeerInfo),
   iceServers: Type.Array(IceServer),
+  resumeToken: Type.Optional(
+    Type.String({
+      minLength: 16,
+      maxLength: WIRE_LIMITS.resumeTokenLength,
+      description: 'Secret that lets this session rejoin as the same peer after its socket drops (`join.resumeToken`).',
+    }),
+  ),
+  resumed: Type.Optional(
+    Type.Boolean({ description: 'True when this welcome continues an earlier session: same peer id, queued messages follow.' }),
+  ),
 })
 export type Welcome = Static<typeof Welcome>
 
@@ -24,6 +34,7 @@ export type PeerJoined = Static<typeof PeerJoined>
 export const PeerLeftReason = Type.Union([
   Type.Literal('left'),
   Type.Literal('disconnected'),
+  Type.Literal('replaced'),
 ])
 export type PeerLeftReason = Static<typeof PeerLeftReason>
 
@@ -40,6 +51,14 @@ export const RelayedAnswer = relayed(Answer)
 export type RelayedAnswer = Static<typeof RelayedAnswer>
 export const RelayedCandidate = relayed(Candidate)
 export type RelayedCandidate = Static<typeof RelayedCandidate>
+
+export const Draining = Type.Object({
+  type: Type.Literal('draining'),
+  reconnectAfterMs: Type.Optional(
+    Type.Integer({ minimum: 0, description: 'Suggested delay before reconnecting to resume the session.' }),
+  ),
+})
+export type Draining = Static<typeof Draining>
 
 export const Pong = Type.Object({ type: Type.Literal('pong'), id: Type.Optional(PingId) })
 export type Pong = Static<typeof Pong>
@@ -63,6 +82,7 @@ export const SERVER_MESSAGES = {
   answer: RelayedAnswer,
   candidate: RelayedCandidate,
   pong: Pong,
+  draining: Draining,
   error: ErrorMessage,
 } as const
 
@@ -74,6 +94,7 @@ export const ServerMessage = Type.Union([
   RelayedAnswer,
   RelayedCandidate,
   Pong,
+  Draining,
   ErrorMessage,
 ])
 export type ServerMessage = Static<typeof ServerMessage>
