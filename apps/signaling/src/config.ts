@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import type { IceServer } from '@peerlane/protocol'
 import { pino, type LevelWithSilent, type Logger } from 'pino'
 
@@ -23,6 +24,17 @@ export interface SignalingConfig {
   maxBufferedAmount?: number
   /** How long `close()` waits for clients to answer the 1001 close frame before cutting them off. */
   shutdownTimeoutMs?: number
+  /** How long a peer whose socket dropped stays in its room, waiting to resume, before the others hear `peer-left`. 0 disables resume. */
+  resumeGraceMs?: number
+  /** Frames queued for a peer during its grace period; the oldest are dropped past this. */
+  maxQueuedFrames?: number
+  /**
+   * Key that signs resume tokens. Give every node (and every restart) the same secret so a
+   * session survives a restart or moves to another node; by default a random one per process.
+   */
+  resumeSecret?: string
+  /** How long a resume token stays valid after its `welcome`. */
+  resumeTokenTtlMs?: number
 }
 
 export interface ResolvedConfig {
@@ -36,6 +48,10 @@ export interface ResolvedConfig {
   readonly logger: Logger
   readonly maxBufferedAmount: number
   readonly shutdownTimeoutMs: number
+  readonly resumeGraceMs: number
+  readonly maxQueuedFrames: number
+  readonly resumeSecret: string
+  readonly resumeTokenTtlMs: number
 }
 
 /** The one place server defaults live; the CLI, README and tests refer to these. */
@@ -50,6 +66,9 @@ export const DEFAULT_CONFIG = {
   logLevel: 'silent' as LevelWithSilent,
   maxBufferedAmount: 1024 * 1024,
   shutdownTimeoutMs: 2_000,
+  resumeGraceMs: 20_000,
+  maxQueuedFrames: 256,
+  resumeTokenTtlMs: 24 * 60 * 60 * 1000,
 } as const
 
 export function resolveConfig(config: SignalingConfig = {}): ResolvedConfig {
@@ -65,5 +84,9 @@ export function resolveConfig(config: SignalingConfig = {}): ResolvedConfig {
     logger: typeof logger === 'string' ? pino({ name: 'peerlane-signaling', level: logger }) : logger,
     maxBufferedAmount: config.maxBufferedAmount ?? DEFAULT_CONFIG.maxBufferedAmount,
     shutdownTimeoutMs: config.shutdownTimeoutMs ?? DEFAULT_CONFIG.shutdownTimeoutMs,
+    resumeGraceMs: config.resumeGraceMs ?? DEFAULT_CONFIG.resumeGraceMs,
+    maxQueuedFrames: config.maxQueuedFrames ?? DEFAULT_CONFIG.maxQueuedFrames,
+    resumeSecret: config.resumeSecret ?? randomBytes(32).toString('base64url'),
+    resumeTokenTtlMs: config.resumeTokenTtlMs ?? DEFAULT_CONFIG.resumeTokenTtlMs,
   }
 }

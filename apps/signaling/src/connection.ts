@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http'
 import {
+  CLOSE_CODES,
   PROTOCOL_VERSION,
   RoomName,
   decode,
@@ -19,23 +20,31 @@ import { Value } from '@sinclair/typebox/value'
 import type { Logger } from 'pino'
 import { WebSocket, type RawData } from 'ws'
 import { errorFrame, type ErrorDetail } from './messages.js'
+import type { ResumeTokens } from './resume-token.js'
 import { relay } from './router.js'
-import { createPeerId, peerInfo, type Member, type Recipient, type RoomRegistry } from './rooms.js'
+import { createPeerId, peerInfo, type Recipient, type RoomRegistry } from './rooms.js'
+import { Session } from './session.js'
 
 export interface ConnectionContext {
   readonly registry: RoomRegistry
   readonly iceServers: readonly IceServer[]
   readonly maxBufferedAmount: number
   readonly logger: Logger
+  readonly resume: {
+    readonly tokens: ResumeTokens
+    /** How long a dropped session waits for its client to resume before the room hears `peer-left`. */
+    readonly graceMs: number
+    /** Frames queued for a dropped session. */
+    readonly maxQueued: number
+  }
 }
 
 /** The room of a client that relays before it joins: `?room=` of its connection URL when valid. */
 export const IMPLICIT_ROOM = 'default'
 
 interface Membership {
-  readonly room: string
-  readonly member: Member
-  /** Joined by relaying without `join` (classic tutorial client): it gets no `welcome`. */
+  readonly session: Session
+  /** Joined by relaying without `join` (classic tutorial client): it gets no `welcome` and cannot resume. */
   readonly implicit: boolean
 }
 
@@ -46,18 +55,20 @@ export function handleConnection(socket: WebSocket, request: IncomingMessage, co
   let log = baseLog
   socket.on('error', (error) => log.debug({ err: error }, 'socket error'))
 
-  const send = (frame: string): void => {
-    if (socket.readyState !== WebSocket.OPEN) return
+  /** Sends one frame; false when the socket can no longer take it (closing, or stuck). */
+  const send = (frame: string): boolean => {
+    if (socket.readyState !== WebSocket.OPEN) return false
     // Signaling frames are small; a peer this far behind is not reading, and buffering for it
     // without bound would let one stuck client grow the server's memory.
     if (socket.bufferedAmount > context.maxBufferedAmount) {
       log.warn({ bufferedAmount: socket.bufferedAmount }, 'terminating a peer that stopped reading')
       socket.terminate()
-      return
+      return false
     }
     socket.send(frame)
+    return true
   }
-  const sendError = (code: ErrorCode, detail?: ErrorDetail): void => send(errorFrame(code, detail))
+  const sendError = (code: ErrorCode, detail?: ErrorDetail): void => void send(errorFrame(code, detail))
 
   const lobbyRoom = roomFromUrl(request.url)
   const listener: Recipient = { send }
@@ -72,53 +83,103 @@ export function handleConnection(socket: WebSocket, request: IncomingMessage, co
     registry.unlisten(lobbyRoom, listener)
   }
 
-  const join = (room: string, name: string | undefined, implicit: boolean, ref: string): void => {
-    const member: Member = { peerId: createPeerId(), name, send }
-    const result = registry.join(room, member)
-    if (!result.ok) {
-      sendError(result.code, { ref })
-      return
-    }
+  const enter = (session: Session, implicit: boolean): void => {
     closeLobby()
-    membership = { room, member, implicit }
-    log = baseLog.child({ room, peerId: member.peerId })
-    log.debug({ implicit }, 'joined')
-    if (!implicit) {
-      const welcome: Welcome = {
-        type: 'welcome',
-        protocol: PROTOCOL_VERSION,
-        peerId: member.peerId,
-        room,
-        peers: result.others.map(peerInfo),
-        iceServers: [...context.iceServers],
-      }
-      send(encode(welcome))
-    }
-    const joined: PeerJoined = { type: 'peer-joined', peer: peerInfo(member) }
-    const frame = encode(joined)
-    for (const other of result.others) other.send(frame)
+    membership = { session, implicit }
+    log = baseLog.child({ room: session.room, peerId: session.peerId })
   }
 
-  const leave = (reason: PeerLeftReason): void => {
-    if (!membership) return
-    const { room, member } = membership
+  const welcome = (session: Session, resumed: boolean): void => {
+    const message: Welcome = {
+      type: 'welcome',
+      protocol: PROTOCOL_VERSION,
+      peerId: session.peerId,
+      room: session.room,
+      peers: registry.others(session.room, session.peerId).map(peerInfo),
+      iceServers: [...context.iceServers],
+      resumeToken: context.resume.tokens.issue({ peerId: session.peerId, room: session.room }),
+      ...(resumed ? { resumed } : {}),
+    }
+    send(encode(message))
+  }
+
+  const announce = (session: Session): void => {
+    const frame = encode({ type: 'peer-joined', peer: peerInfo(session) } satisfies PeerJoined)
+    for (const other of registry.others(session.room, session.peerId)) other.send(frame)
+  }
+
+  // Runs when another connection resumes this one's session while this socket still looks open.
+  const replaced = (): void => {
     membership = undefined
-    const left: PeerLeft = { type: 'peer-left', peerId: member.peerId, reason }
-    const frame = encode(left)
-    for (const other of registry.leave(room, member)) other.send(frame)
-    log.debug({ reason }, 'left')
+    socket.close(CLOSE_CODES.normal, 'session resumed on another connection')
+  }
+
+  const newSession = (room: string, peerId: string, name: string | undefined): Session =>
+    new Session({ peerId, name, room, maxQueued: context.resume.maxQueued }, send, replaced)
+
+  const join = (room: string, name: string | undefined, implicit: boolean, ref: string): void => {
+    const session = newSession(room, createPeerId(), name)
+    const result = registry.join(room, session)
+    if (!result.ok) return sendError(result.code, { ref })
+    enter(session, implicit)
+    log.debug({ implicit }, 'joined')
+    if (!implicit) welcome(session, false)
+    announce(session)
+  }
+
+  // A valid token for this room resumes the peer under its old id: the live session when this
+  // process still holds it (queued frames follow the welcome), or a re-created one when the
+  // server restarted meanwhile. Anything else falls back to a fresh join.
+  const resume = (message: Join, token: string): boolean => {
+    const claims = context.resume.tokens.verify(token)
+    if (!claims || claims.room !== message.room) return false
+    const existing = registry.member(message.room, claims.peerId)
+    if (existing instanceof Session) {
+      enter(existing, false)
+      welcome(existing, true)
+      existing.attach(send, replaced)
+      log.debug('resumed')
+      return true
+    }
+    if (existing) return false
+    const session = newSession(message.room, claims.peerId, message.name)
+    const result = registry.join(message.room, session)
+    if (!result.ok) {
+      sendError(result.code, { ref: 'join' })
+      return true
+    }
+    enter(session, false)
+    welcome(session, true)
+    announce(session)
+    log.debug('resumed a session this process did not hold')
+    return true
+  }
+
+  const end = (session: Session, reason: PeerLeftReason): void => {
+    session.end()
+    const frame = encode({ type: 'peer-left', peerId: session.peerId, reason } satisfies PeerLeft)
+    for (const other of registry.leave(session.room, session)) other.send(frame)
+  }
+
+  const leave = (): void => {
+    if (!membership) return
+    const { session } = membership
+    membership = undefined
+    end(session, 'left')
+    log.debug('left')
     log = baseLog
   }
 
   const onJoin = (message: Join): void => {
     if (membership) return sendError('already-joined', { ref: 'join' })
+    if (message.resumeToken !== undefined && resume(message, message.resumeToken)) return
     join(message.room, message.name, false, 'join')
   }
 
   const onRelay = (message: RelayMessage): void => {
     if (!membership) join(lobbyRoom, undefined, true, message.type)
     if (!membership) return
-    const result = relay(registry, membership.room, membership.member, message, { toLobby: membership.implicit })
+    const result = relay(registry, membership.session.room, membership.session, message, { toLobby: membership.implicit })
     if (!result.ok) sendError(result.code, { path: '/to', ref: message.type })
   }
 
@@ -128,10 +189,11 @@ export function handleConnection(socket: WebSocket, request: IncomingMessage, co
         return onJoin(message)
       case 'leave':
         if (!membership) return sendError('not-in-room', { ref: 'leave' })
-        return leave('left')
+        return leave()
       case 'ping': {
         const pong: Pong = message.id === undefined ? { type: 'pong' } : { type: 'pong', id: message.id }
-        return send(encode(pong))
+        send(encode(pong))
+        return
       }
       case 'offer':
       case 'answer':
@@ -158,8 +220,13 @@ export function handleConnection(socket: WebSocket, request: IncomingMessage, co
 
   socket.once('close', (code) => {
     closeLobby()
-    leave('disconnected')
     log.debug({ code }, 'closed')
+    if (!membership) return
+    const { session, implicit } = membership
+    membership = undefined
+    // The room hears nothing yet: the client may resume within the grace period.
+    if (implicit || context.resume.graceMs === 0) return end(session, 'disconnected')
+    session.detach(context.resume.graceMs, () => end(session, 'disconnected'))
   })
 }
 

@@ -18,7 +18,15 @@ describe('rooms', () => {
     const ada = await connect(server.url + '/ws')
     ada.send({ type: 'join', room: 'standup', name: 'Ada' })
     const first = await ada.nextOfType('welcome')
-    expect(first).toEqual({ type: 'welcome', protocol: PROTOCOL_VERSION, peerId: first.peerId, room: 'standup', peers: [], iceServers })
+    expect(first).toEqual({
+      type: 'welcome',
+      protocol: PROTOCOL_VERSION,
+      peerId: first.peerId,
+      room: 'standup',
+      peers: [],
+      iceServers,
+      resumeToken: expect.any(String),
+    })
     expect(first.peerId).toMatch(/^[A-Za-z0-9_-]{12}$/)
 
     const bob = await connect(server.url + '/ws')
@@ -42,8 +50,8 @@ describe('rooms', () => {
     expect(again.peers).toEqual([{ peerId: ada.peerId }])
   })
 
-  it('reports a dropped connection as disconnected and deletes empty rooms', async () => {
-    const server = await startServer()
+  it('reports a dropped connection as disconnected once its grace period ends, and deletes empty rooms', async () => {
+    const server = await startServer({ resumeGraceMs: 50 })
     const ada = await joined(server.url, 'r')
     const bob = await joined(server.url, 'r')
     await joined(server.url, 'other').then(({ client }) => client.ws.close())
@@ -146,7 +154,7 @@ describe('frames', () => {
   })
 
   it('closes a socket that sends a frame over maxPayload with 1009 and keeps serving the others', async () => {
-    const server = await startServer()
+    const server = await startServer({ resumeGraceMs: 0 })
     const ada = await joined(server.url, 'r')
     const big = await joined(server.url, 'r')
     big.client.send(JSON.stringify({ type: 'ping', id: 'x'.repeat(DEFAULT_CONFIG.maxPayload) }))
@@ -231,7 +239,7 @@ describe('classic tutorial clients', () => {
 
 describe('heartbeat and shutdown', () => {
   it('terminates a socket that stops answering pings, keeps live ones, and tells the room', async () => {
-    const server = await startServer({ heartbeatIntervalMs: 40 })
+    const server = await startServer({ heartbeatIntervalMs: 40, resumeGraceMs: 0 })
     const live = await joined(server.url, 'r')
     let pingsAnswered = 0
     live.client.ws.on('ping', () => pingsAnswered++)

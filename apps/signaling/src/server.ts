@@ -6,6 +6,7 @@ import { resolveConfig, type SignalingConfig } from './config.js'
 import { handleConnection } from './connection.js'
 import { startHeartbeat } from './heartbeat.js'
 import { createHttpHandler } from './http-handler.js'
+import { createResumeTokens } from './resume-token.js'
 import { RoomRegistry } from './rooms.js'
 
 export interface SignalingServer {
@@ -37,6 +38,11 @@ export async function createSignalingServer(config: SignalingConfig = {}): Promi
     iceServers: resolved.iceServers,
     maxBufferedAmount: resolved.maxBufferedAmount,
     logger,
+    resume: {
+      tokens: createResumeTokens(resolved.resumeSecret, resolved.resumeTokenTtlMs),
+      graceMs: resolved.resumeGraceMs,
+      maxQueued: resolved.maxQueuedFrames,
+    },
   }
   let closing: Promise<void> | undefined
 

@@ -8,7 +8,7 @@ export const WIRE_LIMITS = {
   peerIdLength: 64,
   nameLength: 64,
   tokenLength: 4096,
-  resumeTokenLength: 128,
+  resumeTokenLength: 256,
   sdpLength: 32_000,
   candidateLength: 1024,
   sdpMidLength: 64,

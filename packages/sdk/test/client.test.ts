@@ -12,7 +12,7 @@ let roomCounter = 0
 const freshRoom = () => `sdk-test-${process.pid}-${++roomCounter}`
 
 beforeAll(async () => {
-  server = await createSignalingServer({ port: 0, host: '127.0.0.1', maxPeersPerRoom: 3 })
+  server = await createSignalingServer({ port: 0, host: '127.0.0.1', maxPeersPerRoom: 3, resumeGraceMs: 200 })
 })
 afterAll(() => server.close())
 afterEach(() => {
@@ -86,7 +86,7 @@ describe('PeerlaneClient', () => {
     expect((error as PeerlaneError).code).toBe('invalid-state')
   })
 
-  it('tells the others when a peer’s socket drops without a word', async () => {
+  it('tells the others when a peer’s socket drops without a word (after the resume grace period)', async () => {
     const room = freshRoom()
     const stay = makeClient()
     await stay.join(room)

@@ -1,0 +1,61 @@
+import { expect, type Browser, type BrowserContext, type Page } from '@playwright/test'
+
+/** What the app publishes as `window.__peerlane` when opened with `?debug` (see room-view.ts). */
+interface DebugHook {
+  readonly client: {
+    readonly peerId: string | undefined
+    readonly peers: ReadonlyMap<string, { readonly id: string; readonly connection: RTCPeerConnection }>
+  }
+}
+declare global {
+  interface Window {
+    __peerlane?: DebugHook
+  }
+}
+
+export function uniqueRoom(prefix: string): string {
+  return `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`
+}
+
+export interface Participant {
+  readonly context: BrowserContext
+  readonly page: Page
+}
+
+/** A participant in their own browser context (own storage, own fake camera), opened on `path`. */
+export async function openParticipant(browser: Browser, path: string): Promise<Participant> {
+  const context = await browser.newContext()
+  const page = await context.newPage()
+  await page.goto(path)
+  return { context, page }
+}
+
+export async function ownPeerId(page: Page): Promise<string> {
+  await expect.poll(() => page.evaluate(() => window.__peerlane?.client.peerId ?? null)).not.toBeNull()
+  return page.evaluate(() => window.__peerlane?.client.peerId ?? '')
+}
+
+/** Sum of inbound video `framesDecoded` over the connection to `peerId`; -1 while there is none. */
+export function framesDecodedFrom(page: Page, peerId: string): Promise<number> {
+  return page.evaluate(async (id) => {
+    const peer = window.__peerlane?.client.peers.get(id)
+    if (!peer) return -1
+    const stats = await peer.connection.getStats()
+    let frames = -1
+    stats.forEach((report: { type: string; kind?: string; framesDecoded?: number }) => {
+      if (report.type === 'inbound-rtp' && report.kind === 'video') frames = Math.max(frames, 0) + (report.framesDecoded ?? 0)
+    })
+    return frames
+  }, peerId)
+}
+
+/** Asserts that video from `peerId` is being decoded now: frames > 0, and still rising. */
+export async function expectDecodingVideoFrom(page: Page, peerId: string): Promise<void> {
+  await expect
+    .poll(() => framesDecodedFrom(page, peerId), { message: `frames decoded from ${peerId}`, timeout: 30_000 })
+    .toBeGreaterThan(0)
+  const seen = await framesDecodedFrom(page, peerId)
+  await expect
+    .poll(() => framesDecodedFrom(page, peerId), { message: `frames from ${peerId} keep coming`, timeout: 15_000 })
+    .toBeGreaterThan(seen)
+}

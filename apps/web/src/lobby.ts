@@ -1,0 +1,145 @@
+import { el, uniqueId } from './dom.js'
+import { acquireLocalMedia, stopLocalMedia, type LocalMedia } from './media.js'
+import { generateRoomName, isValidRoomName, MAX_DISPLAY_NAME_LENGTH } from './room-name.js'
+import { createVideoTile } from './video-tile.js'
+
+export interface JoinRequest {
+  readonly room: string
+  readonly name: string | undefined
+  /** Handed over to the caller, who now owns (and eventually stops) it. */
+  readonly media: LocalMedia
+}
+
+export interface LobbyOptions {
+  readonly room: string
+  readonly name: string
+  /** Why the participant is back in the lobby, e.g. a rejected join or an invalid link. */
+  readonly error?: string
+  /** Move focus to the heading, e.g. after leaving a call, so keyboard users start from the top. */
+  readonly focus?: boolean
+  readonly onJoin: (request: JoinRequest) => void
+}
+
+export const INVALID_ROOM_NAME = 'Room names are 1–64 letters, digits, “-” or “_”, such as quiet-otter-42.'
+
+/** The pre-call screen: room and display name, a camera preview and the Join button. */
+export function renderLobby(root: HTMLElement, options: LobbyOptions): void {
+  const headingId = uniqueId('lobby-heading')
+  const roomId = uniqueId('room')
+  const roomHintId = uniqueId('room-hint')
+  const nameId = uniqueId('name')
+  const errorId = uniqueId('lobby-error')
+
+  const heading = el('h1', { id: headingId, tabindex: '-1' }, ['Join a video call'])
+  const roomInput = el('input', {
+    id: roomId,
+    name: 'room',
+    required: true,
+    maxlength: '64',
+    autocomplete: 'off',
+    autocapitalize: 'none',
+    spellcheck: 'false',
+    'aria-describedby': `${roomHintId} ${errorId}`,
+  })
+  roomInput.value = options.room
+  const newRoomButton = el('button', { type: 'button', class: 'secondary' }, ['New room name'])
+  const nameInput = el('input', {
+    id: nameId,
+    name: 'name',
+    maxlength: String(MAX_DISPLAY_NAME_LENGTH),
+    autocomplete: 'nickname',
+    placeholder: 'Shown to others',
+  })
+  nameInput.value = options.name
+  const error = el('p', { id: errorId, class: 'form-error', role: 'alert' })
+  const joinButton = el('button', { type: 'submit', class: 'primary' }, ['Join'])
+  const form = el('form', { class: 'lobby-form', novalidate: true, 'aria-labelledby': headingId }, [
+    el('div', { class: 'field' }, [
+      el('label', { for: roomId }, ['Room name']),
+      el('div', { class: 'field-row' }, [roomInput, newRoomButton]),
+      el('p', { id: roomHintId, class: 'hint' }, ['Anyone with the room name or invite link can join.']),
+    ]),
+    el('div', { class: 'field' }, [
+      el('label', { for: nameId }, ['Your name ', el('span', { class: 'hint' }, ['(optional)'])]),
+      nameInput,
+    ]),
+    error,
+    joinButton,
+  ])
+
+  const preview = createVideoTile({ label: 'Camera preview', local: true })
+  const mediaNotice = el('p', { class: 'media-notice', role: 'status' })
+  const retryButton = el('button', { type: 'button', class: 'secondary', hidden: true }, ['Try camera again'])
+
+  root.replaceChildren(
+    el('section', { class: 'lobby', 'aria-labelledby': headingId }, [
+      heading,
+      el('div', { class: 'lobby-body' }, [
+        el('div', { class: 'lobby-preview' }, [preview.element, mediaNotice, retryButton]),
+        form,
+      ]),
+    ]),
+  )
+
+  let media: Promise<LocalMedia> = openMedia()
+  let joined = false
+
+  function openMedia(): Promise<LocalMedia> {
+    preview.setOverlay('Starting camera…')
+    mediaNotice.textContent = ''
+    retryButton.hidden = true
+    const pending = acquireLocalMedia()
+    void pending.then((result) => {
+      if (joined || pending !== media) return
+      preview.setStream(result.stream)
+      preview.setOverlay(result.stream.getVideoTracks().length > 0 ? undefined : 'No camera')
+      mediaNotice.textContent = result.notice ?? ''
+      retryButton.hidden = result.notice === undefined
+    })
+    return pending
+  }
+
+  function showError(message: string): void {
+    error.textContent = message
+  }
+
+  if (options.error) showError(options.error)
+  if (options.focus) heading.focus()
+
+  retryButton.addEventListener('click', () => {
+    const previous = media
+    media = openMedia()
+    void previous.then(stopLocalMedia)
+  })
+
+  newRoomButton.addEventListener('click', () => {
+    roomInput.value = generateRoomName()
+    roomInput.removeAttribute('aria-invalid')
+    showError('')
+  })
+
+  roomInput.addEventListener('input', () => {
+    if (isValidRoomName(roomInput.value.trim())) roomInput.removeAttribute('aria-invalid')
+  })
+
+  form.addEventListener('submit', (event) => {
+    event.preventDefault()
+    if (joined) return
+    const room = roomInput.value.trim()
+    if (!isValidRoomName(room)) {
+      roomInput.setAttribute('aria-invalid', 'true')
+      showError(INVALID_ROOM_NAME)
+      roomInput.focus()
+      return
+    }
+    showError('')
+    joined = true
+    joinButton.disabled = true
+    joinButton.textContent = 'Joining…'
+    const name = nameInput.value.trim() || undefined
+    void media.then((result) => {
+      preview.setStream(null)
+      options.onJoin({ room, name, media: result })
+    })
+  })
+}
