@@ -111,7 +111,7 @@ export function handleConnection(socket: WebSocket, request: IncomingMessage, co
   // Runs when another connection resumes this one's session while this socket still looks open.
   const replaced = (): void => {
     membership = undefined
-    socket.close(CLOSE_CODES.normal, 'session resumed on another connection')
+    socket.close(CLOSE_CODES.replaced, 'session resumed on another connection')
   }
 
   const newSession = (room: string, peerId: string, name: string | undefined): Session =>

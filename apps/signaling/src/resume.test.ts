@@ -1,3 +1,4 @@
+import { CLOSE_CODES } from '@peerlane/protocol'
 import { describe, expect, it } from 'vitest'
 import { connect, startServer, type TestClient } from './test-support/client.js'
 
@@ -89,7 +90,7 @@ describe('session resume', () => {
     const bob = await join(server.url, 'r')
     const again = await join(server.url, 'r', { resumeToken: bob.welcome.resumeToken })
     expect(again.welcome).toMatchObject({ peerId: bob.welcome.peerId, resumed: true })
-    expect((await bob.client.closed).code).toBe(1000)
+    expect((await bob.client.closed).code).toBe(CLOSE_CODES.replaced)
     ada.client.send({ ...OFFER, to: bob.welcome.peerId })
     expect(await again.client.nextOfType('offer')).toMatchObject({ from: ada.welcome.peerId })
     expect(await ada.client.sync()).toMatchObject([{ type: 'peer-joined' }])

@@ -1,4 +1,12 @@
-import type { PeerInfo, PeerLeftReason, ServerMessage, Welcome } from '@peerlane/protocol/codec'
+import {
+  CLOSE_CODES,
+  type ClientMessage,
+  type PeerInfo,
+  type PeerLeftReason,
+  type ServerMessage,
+  type Welcome,
+} from '@peerlane/protocol/codec'
+import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js'
 import { Emitter } from './emitter.js'
 import {
   platformPeerConnection,
@@ -11,7 +19,8 @@ import { createLogger, type Logger, type LogLevel } from './logger.js'
 import { PeerSession } from './peer-session.js'
 import { SignalClient } from './signal-client.js'
 
-export type ClientState = 'idle' | 'connecting' | 'joined' | 'closed'
+/** `reconnecting`: the signaling socket dropped; peer connections (and media) carry on meanwhile. */
+export type ClientState = 'idle' | 'connecting' | 'joined' | 'reconnecting' | 'closed'
 
 export interface PeerlaneClientOptions {
   /** The signaling server's WebSocket URL, e.g. `wss://example.com/ws`. */
@@ -22,8 +31,14 @@ export interface PeerlaneClientOptions {
   readonly WebSocket?: WebSocketConstructor
   /** Defaults to the platform's `RTCPeerConnection`; inject e.g. werift's in Node. */
   readonly RTCPeerConnection?: PeerConnectionConstructor
+  /** Reconnect backoff after the signaling socket drops, or `false` to end the call instead. */
+  readonly reconnect?: Partial<BackoffOptions> | false
+  /** How long a peer missing after a resume may take to come back before it counts as gone. Default 20000 ms. */
+  readonly resumeGraceMs?: number
   /** How long ICE may stay `disconnected` before the SDK restarts it. Default 4000 ms. */
   readonly iceDisconnectedRestartMs?: number
+  /** Silence on the signaling socket after which it is presumed dead and replaced. Default 30000 ms. */
+  readonly keepaliveTimeoutMs?: number
   readonly logLevel?: LogLevel
   readonly logger?: Logger
 }
@@ -60,6 +75,8 @@ export interface ClientEvents {
   track: (event: TrackEvent) => void
   'connection-state': (event: { peer: RemotePeer; state: RTCPeerConnectionState }) => void
   state: (state: ClientState) => void
+  /** The signaling session was resumed after a drop (`sameSession`: same peer id, connections kept). */
+  resumed: (event: { sameSession: boolean }) => void
   error: (error: PeerlaneError) => void
 }
 
@@ -68,21 +85,43 @@ interface Member {
   readonly session: PeerSession
 }
 
+interface JoinRequest {
+  readonly room: string
+  readonly name: string | undefined
+  readonly token: string | undefined
+}
+
+// Closes after which reconnecting would be wrong: the server refused this client or its token,
+// or another session of the same identity took over.
+const FINAL_CLOSE_CODES: ReadonlySet<number> = new Set([CLOSE_CODES.policyViolation, CLOSE_CODES.unauthorized, CLOSE_CODES.replaced])
+const MAX_OUTBOX = 512
+
 /**
  * Joins a Peerlane room and keeps one perfect-negotiation peer connection to every other
- * participant (a mesh).
+ * participant (a mesh). When the signaling socket drops it reconnects with backoff and resumes
+ * the session, so the peer connections (and the media on them) are never torn down for it.
  */
 export class PeerlaneClient extends Emitter<ClientEvents> {
   private clientState: ClientState = 'idle'
   private signaling: SignalClient | undefined
   private readonly members = new Map<string, Member>()
   private self: { peerId: string; room: string; iceServers: RTCIceServer[] } | undefined
+  private request: JoinRequest | undefined
+  private resumeToken: string | undefined
   private localStream: MediaStream | undefined
+  // Signaling produced while reconnecting (offers, answers, candidates), sent once resumed.
+  private outbox: ClientMessage[] = []
+  private reconnectAttempt = 0
+  private reconnectTimer: ReturnType<typeof setTimeout> | undefined
+  private drainDelayMs: number | undefined
+  private readonly missing = new Map<string, ReturnType<typeof setTimeout>>()
   private readonly log: Logger
+  private readonly backoff: BackoffOptions | undefined
 
   constructor(private readonly options: PeerlaneClientOptions) {
     super()
     this.log = options.logger ?? createLogger('client', options.logLevel)
+    this.backoff = options.reconnect === false ? undefined : { ...DEFAULT_BACKOFF, ...options.reconnect }
   }
 
   get state(): ClientState {
@@ -104,22 +143,19 @@ export class PeerlaneClient extends Emitter<ClientEvents> {
 
   /** Connects, joins `room`, and connects to everyone already there. Rejects with a coded `PeerlaneError`. */
   async join(room: string, options: JoinOptions = {}): Promise<JoinInfo> {
-    if (this.clientState === 'connecting' || this.clientState === 'joined') {
+    if (this.clientState !== 'idle' && this.clientState !== 'closed') {
       throw PeerlaneError.invalidState(`join() while ${this.clientState}`)
     }
-    const WebSocketImpl = this.options.WebSocket ?? platformWebSocket()
-    if (!WebSocketImpl) throw PeerlaneError.invalidState('No WebSocket implementation: pass options.WebSocket')
+    this.request = { room, name: options.name, token: options.token }
+    this.resumeToken = undefined
     this.localStream = options.stream
     this.setState('connecting')
-    const signaling = new SignalClient(this.options.url, WebSocketImpl, this.log)
-    this.signaling = signaling
     try {
-      await signaling.connect()
-      const welcome = await this.awaitWelcome(signaling, room, options)
-      return this.enter(signaling, welcome)
+      const { signaling, welcome } = await this.open()
+      const info = this.enter(signaling, welcome)
+      this.hangUpOnPageExit()
+      return info
     } catch (error) {
-      signaling.close()
-      this.signaling = undefined
       this.setState('closed')
       throw error
     }
@@ -137,7 +173,23 @@ export class PeerlaneClient extends Emitter<ClientEvents> {
     for (const [id, member] of this.members) if (peerId === undefined || id === peerId) member.session.restartIce()
   }
 
-  private awaitWelcome(signaling: SignalClient, room: string, options: JoinOptions): Promise<Welcome> {
+  /** Opens a socket and joins (resuming when a token is held); resolves with the welcome. */
+  private async open(): Promise<{ signaling: SignalClient; welcome: Welcome }> {
+    const WebSocketImpl = this.options.WebSocket ?? platformWebSocket()
+    if (!WebSocketImpl) throw PeerlaneError.invalidState('No WebSocket implementation: pass options.WebSocket')
+    const signaling = new SignalClient(this.options.url, WebSocketImpl, this.log, this.options.keepaliveTimeoutMs ?? 30_000)
+    try {
+      await signaling.connect()
+      return { signaling, welcome: await this.awaitWelcome(signaling) }
+    } catch (error) {
+      signaling.close()
+      throw error
+    }
+  }
+
+  private awaitWelcome(signaling: SignalClient): Promise<Welcome> {
+    const request = this.request
+    if (!request) return Promise.reject(PeerlaneError.invalidState('not joining'))
     return new Promise((resolve, reject) => {
       const stop = () => {
         offMessage()
@@ -163,14 +215,25 @@ export class PeerlaneClient extends Emitter<ClientEvents> {
       })
       signaling.send({
         type: 'join',
-        room,
-        ...(options.name !== undefined ? { name: options.name } : {}),
-        ...(options.token !== undefined ? { token: options.token } : {}),
+        room: request.room,
+        ...(request.name !== undefined ? { name: request.name } : {}),
+        ...(request.token !== undefined ? { token: request.token } : {}),
+        ...(this.resumeToken !== undefined ? { resumeToken: this.resumeToken } : {}),
       })
     })
   }
 
   private enter(signaling: SignalClient, welcome: Welcome): JoinInfo {
+    const reconnecting = this.clientState === 'reconnecting'
+    const sameSession = reconnecting && this.self?.peerId === welcome.peerId
+    if (reconnecting && !sameSession) {
+      // The server lost our session (restart without a shared secret, or grace expired): every
+      // peer will meet our new id as a newcomer, so the old connections are of no further use.
+      for (const id of [...this.members.keys()]) this.removeMember(id, 'disconnected')
+      this.outbox = []
+    }
+    this.signaling = signaling
+    this.resumeToken = welcome.resumeToken
     this.self = {
       peerId: welcome.peerId,
       room: welcome.room,
@@ -178,23 +241,100 @@ export class PeerlaneClient extends Emitter<ClientEvents> {
     }
     signaling.on('message', (message) => this.handle(message))
     signaling.on('protocol-error', (error) => this.emit('error', error))
-    signaling.on('close', (code, reason) => {
+    signaling.on('close', (code, reason) => this.onSignalingLost(code, reason))
+    this.reconnectAttempt = 0
+    this.drainDelayMs = undefined
+    this.setState('joined')
+    if (sameSession) {
+      for (const message of this.outbox.splice(0)) signaling.send(message)
+      this.reconcile(welcome.peers)
+    }
+    // The newcomer offers to everyone already present; they answer (see `handle`).
+    const peers = sameSession ? [] : welcome.peers.map((info) => this.addMember(info, true))
+    if (reconnecting) this.emit('resumed', { sameSession })
+    return { peerId: welcome.peerId, room: welcome.room, peers }
+  }
+
+  // After a resume the server's list may differ from ours: peers that joined while we were away
+  // are new to us (we offer), and peers it does not list may still be resuming themselves (a
+  // restarted server learns of them one by one), so they get a grace period before they count as gone.
+  private reconcile(peers: readonly PeerInfo[]): void {
+    const listed = new Set(peers.map((peer) => peer.peerId))
+    for (const info of peers) if (!this.members.has(info.peerId)) this.addMember(info, true)
+    for (const id of this.members.keys()) if (!listed.has(id)) this.expectReturn(id)
+  }
+
+  private expectReturn(peerId: string): void {
+    if (this.missing.has(peerId)) return
+    const timer = setTimeout(() => {
+      this.missing.delete(peerId)
+      this.removeMember(peerId, 'disconnected')
+    }, this.options.resumeGraceMs ?? 20_000)
+    this.missing.set(peerId, timer)
+  }
+
+  private returned(peerId: string): void {
+    clearTimeout(this.missing.get(peerId))
+    this.missing.delete(peerId)
+  }
+
+  private onSignalingLost(code: number, reason: string): void {
+    this.signaling = undefined
+    if (!this.backoff || FINAL_CLOSE_CODES.has(code)) {
       this.emit('error', PeerlaneError.connectionLost(code, reason))
       this.teardown()
-    })
-    this.setState('joined')
-    this.hangUpOnPageExit()
-    // The newcomer offers to everyone already present; they answer (see `handle`).
-    const peers = welcome.peers.map((info) => this.addMember(info, true))
-    return { peerId: welcome.peerId, room: welcome.room, peers }
+      return
+    }
+    this.log.info(`signaling closed (${code}); reconnecting`)
+    this.setState('reconnecting')
+    this.scheduleReconnect()
+  }
+
+  private scheduleReconnect(): void {
+    const backoff = this.backoff
+    if (!backoff) return
+    const delay = this.drainDelayMs ?? backoffDelay(this.reconnectAttempt, backoff)
+    this.drainDelayMs = undefined
+    this.reconnectAttempt++
+    this.reconnectTimer = setTimeout(() => void this.reconnect(), delay)
+  }
+
+  private async reconnect(): Promise<void> {
+    this.reconnectTimer = undefined
+    try {
+      const { signaling, welcome } = await this.open()
+      if (this.clientState !== 'reconnecting') {
+        signaling.close()
+        return
+      }
+      this.enter(signaling, welcome)
+    } catch (error) {
+      if (this.clientState !== 'reconnecting') return
+      if (error instanceof PeerlaneError && error.code === 'unauthorized') {
+        this.emit('error', error)
+        this.teardown()
+        return
+      }
+      this.log.debug('reconnect attempt failed', error)
+      this.scheduleReconnect()
+    }
+  }
+
+  private signal(message: ClientMessage): void {
+    if (this.signaling?.send(message)) return
+    if (this.clientState !== 'reconnecting') return
+    this.outbox.push(message)
+    if (this.outbox.length > MAX_OUTBOX) this.outbox.shift()
   }
 
   private handle(message: ServerMessage): void {
     switch (message.type) {
       case 'peer-joined':
+        this.returned(message.peer.peerId)
         this.addMember(message.peer, false)
         return
       case 'peer-left':
+        this.returned(message.peerId)
         this.removeMember(message.peerId, message.reason)
         return
       case 'offer':
@@ -205,9 +345,14 @@ export class PeerlaneClient extends Emitter<ClientEvents> {
           this.log.debug(`${message.type} from unknown peer ${message.from} dropped`)
           return
         }
+        this.returned(message.from)
         void member.session.receive(message)
         return
       }
+      case 'draining':
+        // The server closes with 1012 next; reconnect after the delay it asks for.
+        this.drainDelayMs = message.reconnectAfterMs
+        return
       case 'error':
         this.emit('error', PeerlaneError.fromServer(message.code, message.message))
         return
@@ -229,7 +374,7 @@ export class PeerlaneClient extends Emitter<ClientEvents> {
       polite: self.peerId < info.peerId,
       configuration: { iceServers: self.iceServers },
       PeerConnection,
-      signal: (message) => this.signaling?.send(message),
+      signal: (message) => this.signal(message),
       log: this.log,
       onError: (error) => this.emit('error', error),
       disconnectedRestartMs: this.options.iceDisconnectedRestartMs ?? 4000,
@@ -271,6 +416,7 @@ export class PeerlaneClient extends Emitter<ClientEvents> {
   private removeMember(peerId: string, reason: PeerLeftReason): void {
     const member = this.members.get(peerId)
     if (!member) return
+    this.returned(peerId)
     this.members.delete(peerId)
     member.session.close()
     this.emit('peer-left', member.peer, reason)
@@ -290,8 +436,13 @@ export class PeerlaneClient extends Emitter<ClientEvents> {
   }
 
   private teardown(): void {
+    clearTimeout(this.reconnectTimer)
+    this.reconnectTimer = undefined
+    for (const timer of this.missing.values()) clearTimeout(timer)
+    this.missing.clear()
     for (const member of this.members.values()) member.session.close()
     this.members.clear()
+    this.outbox = []
     this.signaling?.close()
     this.signaling = undefined
     this.self = undefined

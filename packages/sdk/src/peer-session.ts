@@ -32,6 +32,10 @@ export class PeerSession {
   private queue: Promise<void> = Promise.resolve()
   private closed = false
   private disconnectedTimer: ReturnType<typeof setTimeout> | undefined
+  // Candidates gathered while our description is being set wait for that description to be
+  // sent: some stacks (werift) emit them before setLocalDescription resolves, and a candidate
+  // that overtakes its offer matches no media section at the far end.
+  private heldCandidates: ClientMessage[] | undefined
 
   constructor(private readonly options: PeerSessionOptions) {
     const pc = new options.PeerConnection(options.configuration)
@@ -40,7 +44,9 @@ export class PeerSession {
     // being sent could otherwise overtake that answer on the wire.
     pc.onnegotiationneeded = () => void this.enqueue(() => this.makeOffer())
     pc.onicecandidate = ({ candidate }) => {
-      options.signal({ type: 'candidate', to: options.peerId, candidate: candidate ? toWireCandidate(candidate) : null })
+      const message: ClientMessage = { type: 'candidate', to: options.peerId, candidate: candidate ? toWireCandidate(candidate) : null }
+      if (this.heldCandidates) this.heldCandidates.push(message)
+      else options.signal(message)
     }
     pc.oniceconnectionstatechange = () => this.watchIce()
   }
@@ -102,6 +108,7 @@ export class PeerSession {
     if (this.makingOffer || this.connection.signalingState !== 'stable') return
     try {
       this.makingOffer = true
+      this.heldCandidates = []
       await this.connection.setLocalDescription()
       const description = this.connection.localDescription
       if (this.closed || !description || description.type !== 'offer') return
@@ -111,6 +118,7 @@ export class PeerSession {
       this.fail(cause)
     } finally {
       this.makingOffer = false
+      this.releaseCandidates()
     }
   }
 
@@ -143,10 +151,21 @@ export class PeerSession {
       // An explicit answer, not `pc.localDescription` read back afterwards: a stack that
       // starts its next offer as soon as we are stable (werift does) would have replaced it.
       const answer = await pc.createAnswer()
-      await pc.setLocalDescription(answer)
-      if (this.closed || !answer.sdp) return
-      this.options.signal({ type: 'answer', to: this.peerId, sdp: { type: 'answer', sdp: answer.sdp } })
+      this.heldCandidates = []
+      try {
+        await pc.setLocalDescription(answer)
+        if (this.closed || !answer.sdp) return
+        this.options.signal({ type: 'answer', to: this.peerId, sdp: { type: 'answer', sdp: answer.sdp } })
+      } finally {
+        this.releaseCandidates()
+      }
     }
+  }
+
+  private releaseCandidates(): void {
+    const held = this.heldCandidates ?? []
+    this.heldCandidates = undefined
+    if (!this.closed) for (const message of held) this.options.signal(message)
   }
 
   private fail(cause: unknown): void {

@@ -11,14 +11,25 @@ export interface SignalClientEvents {
   close: (code: number, reason: string) => void
 }
 
-/** One signaling WebSocket: opens it, validates every inbound frame, sends typed messages. */
+// A WebSocket whose network vanished can look open for minutes; a socket closed this way
+// reports the abnormal-closure code, as the browser would for a dropped connection.
+const ABNORMAL_CLOSURE = 1006
+
+/**
+ * One signaling WebSocket: opens it, validates every inbound frame, sends typed messages, and
+ * declares it dead after `keepaliveTimeoutMs` of silence (pinging well before that).
+ */
 export class SignalClient extends Emitter<SignalClientEvents> {
   private socket: WebSocketLike | undefined
+  private lastHeard = 0
+  private keepalive: ReturnType<typeof setInterval> | undefined
+  private pings = 0
 
   constructor(
     private readonly url: string,
     private readonly WebSocketImpl: WebSocketConstructor,
     private readonly log: Logger,
+    private readonly keepaliveTimeoutMs: number,
   ) {
     super()
   }
@@ -37,6 +48,7 @@ export class SignalClient extends Emitter<SignalClientEvents> {
       let opened = false
       socket.onopen = () => {
         opened = true
+        this.startKeepalive()
         resolve()
       }
       socket.onerror = (event) => {
@@ -44,6 +56,7 @@ export class SignalClient extends Emitter<SignalClientEvents> {
       }
       socket.onclose = ({ code, reason }) => {
         if (this.socket === socket) this.socket = undefined
+        this.stopKeepalive()
         if (!opened) reject(PeerlaneError.connectionFailed(this.url))
         else this.emit('close', code, reason)
       }
@@ -69,13 +82,37 @@ export class SignalClient extends Emitter<SignalClientEvents> {
   close(code = 1000): void {
     const socket = this.socket
     this.socket = undefined
+    this.stopKeepalive()
     if (!socket) return
     socket.onclose = null
     socket.onmessage = null
     socket.close(code)
   }
 
+  private startKeepalive(): void {
+    this.lastHeard = Date.now()
+    const interval = Math.max(50, Math.floor(this.keepaliveTimeoutMs / 3))
+    this.keepalive = setInterval(() => {
+      const silence = Date.now() - this.lastHeard
+      if (silence >= this.keepaliveTimeoutMs) {
+        this.log.info(`no word from the server for ${silence} ms; dropping the socket`)
+        this.close()
+        this.emit('close', ABNORMAL_CLOSURE, 'keepalive timeout')
+      } else if (silence >= interval) {
+        this.send({ type: 'ping', id: ++this.pings })
+      }
+    }, interval)
+    // Node: a keepalive alone must not hold the process open.
+    ;(this.keepalive as { unref?: () => void }).unref?.()
+  }
+
+  private stopKeepalive(): void {
+    clearInterval(this.keepalive)
+    this.keepalive = undefined
+  }
+
   private receive(data: unknown): void {
+    this.lastHeard = Date.now()
     if (typeof data !== 'string') {
       this.emit('protocol-error', new PeerlaneError('protocol-error', 'Server sent a binary frame'))
       return

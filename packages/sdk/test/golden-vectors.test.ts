@@ -23,7 +23,7 @@ describe('server golden vectors through SignalClient', () => {
   it('delivers valid frames as messages and rejects invalid ones precisely', async () => {
     expect(valid.length).toBeGreaterThan(5)
     expect(invalid.length).toBeGreaterThan(2)
-    const client = new SignalClient(server.url, WebSocket, createLogger('test', 'silent'))
+    const client = new SignalClient(server.url, WebSocket, createLogger('test', 'silent'), 30_000)
     const messages: ServerMessage[] = []
     const errors: PeerlaneError[] = []
     const done = new Promise<void>((resolve) => {
