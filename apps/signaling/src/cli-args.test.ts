@@ -7,8 +7,25 @@ describe('parseCliArgs', () => {
     expect(parseCliArgs([], {})).toEqual({
       ok: true,
       help: false,
-      options: { port: DEFAULT_CONFIG.port, host: DEFAULT_CONFIG.host, staticDir: undefined, iceServers: [], logLevel: DEFAULT_CLI_LOG_LEVEL },
+      options: {
+        port: DEFAULT_CONFIG.port,
+        host: DEFAULT_CONFIG.host,
+        staticDir: undefined,
+        iceServers: [],
+        logLevel: DEFAULT_CLI_LOG_LEVEL,
+        resumeSecret: undefined,
+        resumeGraceMs: DEFAULT_CONFIG.resumeGraceMs,
+      },
     })
+  })
+
+  it('reads the resume settings and rejects weak or malformed ones', () => {
+    expect(parseCliArgs(['--resume-grace-ms', '500'], { PEERLANE_RESUME_SECRET: 'a-long-enough-secret' })).toMatchObject({
+      ok: true,
+      options: { resumeGraceMs: 500, resumeSecret: 'a-long-enough-secret' },
+    })
+    expect(parseCliArgs(['--resume-secret', 'short'], {})).toMatchObject({ ok: false, error: expect.stringMatching(/16 characters/) })
+    expect(parseCliArgs(['--resume-grace-ms', '-1'], {})).toMatchObject({ ok: false, error: expect.stringMatching(/milliseconds/) })
   })
 
   it('reads the environment, and flags win over it', () => {

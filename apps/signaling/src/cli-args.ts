@@ -11,6 +11,8 @@ export interface CliOptions {
   readonly staticDir: string | undefined
   readonly iceServers: IceServer[]
   readonly logLevel: LevelWithSilent
+  readonly resumeSecret: string | undefined
+  readonly resumeGraceMs: number
 }
 
 export type CliParseResult =
@@ -36,6 +38,10 @@ Options (each flag overrides its environment variable):
   --ice-servers <json>  PEERLANE_ICE_SERVERS  JSON array of RTCIceServer objects sent in welcome
                                               (default []), e.g. '[{"urls":"stun:127.0.0.1:3478"}]'
   --log-level <level>   LOG_LEVEL             ${LOG_LEVELS.join('|')} (default ${DEFAULT_CLI_LOG_LEVEL})
+  --resume-secret <s>   PEERLANE_RESUME_SECRET  key signing resume tokens; share it between restarts
+                                              and nodes so calls resume there (default: random per process)
+  --resume-grace-ms <n> PEERLANE_RESUME_GRACE_MS  how long a dropped peer may resume before the room
+                                              hears peer-left; 0 disables resume (default ${DEFAULT_CONFIG.resumeGraceMs})
   -h, --help                                  show this help
 `
 
@@ -53,6 +59,8 @@ export function parseCliArgs(argv: readonly string[], env: Readonly<Record<strin
         'static-dir': { type: 'string' },
         'ice-servers': { type: 'string' },
         'log-level': { type: 'string' },
+        'resume-secret': { type: 'string' },
+        'resume-grace-ms': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }).values
@@ -109,6 +117,16 @@ export function parseCliArgs(argv: readonly string[], env: Readonly<Record<strin
     return { ok: false, error: `${level.source} must be one of ${LOG_LEVELS.join(', ')}, got "${level.value}"` }
   }
 
+  const secret = pick('resume-secret', 'PEERLANE_RESUME_SECRET')
+  if (secret && secret.value.length < 16) {
+    return { ok: false, error: `${secret.source} must be at least 16 characters` }
+  }
+
+  const grace = pick('resume-grace-ms', 'PEERLANE_RESUME_GRACE_MS')
+  if (grace && !/^\d+$/.test(grace.value.trim())) {
+    return { ok: false, error: `${grace.source} must be a whole number of milliseconds, got "${grace.value}"` }
+  }
+
   return {
     ok: true,
     help: false,
@@ -118,6 +136,8 @@ export function parseCliArgs(argv: readonly string[], env: Readonly<Record<strin
       staticDir: staticDir?.value,
       iceServers,
       logLevel: (level?.value as LevelWithSilent | undefined) ?? DEFAULT_CLI_LOG_LEVEL,
+      resumeSecret: secret?.value,
+      resumeGraceMs: grace ? Number(grace.value) : DEFAULT_CONFIG.resumeGraceMs,
     },
   }
 }

@@ -27,6 +27,8 @@ else {
     staticDir,
     iceServers: options.iceServers,
     logger: options.logLevel,
+    resumeGraceMs: options.resumeGraceMs,
+    ...(options.resumeSecret !== undefined ? { resumeSecret: options.resumeSecret } : {}),
   }).catch((error: NodeJS.ErrnoException) =>
     fail(
       error.code === 'EADDRINUSE'
