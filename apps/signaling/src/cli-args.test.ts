@@ -25,7 +25,7 @@ describe('parseCliArgs', () => {
       options: { resumeGraceMs: 500, resumeSecret: 'a-long-enough-secret' },
     })
     expect(parseCliArgs(['--resume-secret', 'short'], {})).toMatchObject({ ok: false, error: expect.stringMatching(/16 characters/) })
-    expect(parseCliArgs(['--resume-grace-ms', '-1'], {})).toMatchObject({ ok: false, error: expect.stringMatching(/milliseconds/) })
+    expect(parseCliArgs(['--resume-grace-ms=1.5'], {})).toMatchObject({ ok: false, error: expect.stringMatching(/milliseconds/) })
   })
 
   it('reads the environment, and flags win over it', () => {
