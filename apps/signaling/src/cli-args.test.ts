@@ -15,6 +15,7 @@ describe('parseCliArgs', () => {
         logLevel: DEFAULT_CLI_LOG_LEVEL,
         resumeSecret: undefined,
         resumeGraceMs: DEFAULT_CONFIG.resumeGraceMs,
+        settings: {},
       },
     })
   })

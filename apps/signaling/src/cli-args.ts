@@ -3,7 +3,7 @@ import { IceServer } from '@peerlane/protocol'
 import { Type } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
 import type { LevelWithSilent } from 'pino'
-import { DEFAULT_CONFIG } from './config.js'
+import { DEFAULT_CONFIG, type SignalingConfig } from './config.js'
 
 export interface CliOptions {
   readonly port: number
@@ -13,7 +13,53 @@ export interface CliOptions {
   readonly logLevel: LevelWithSilent
   readonly resumeSecret: string | undefined
   readonly resumeGraceMs: number
+  /** Auth, origin, limit and drain settings; only those given on the command line or in the environment. */
+  readonly settings: CliSettings
 }
+
+type NumericSetting =
+  | 'maxPayload'
+  | 'heartbeatIntervalMs'
+  | 'maxPeersPerRoom'
+  | 'maxBufferedAmount'
+  | 'maxConnections'
+  | 'maxConnectionsPerIpPerSecond'
+  | 'maxRooms'
+  | 'maxMessagesPerSecond'
+  | 'maxBytesPerSecond'
+  | 'rateLimitDisconnectAfter'
+  | 'maxSdpLength'
+  | 'maxCandidateLength'
+  | 'maxNameLength'
+  | 'drainTimeoutMs'
+  | 'drainReconnectAfterMs'
+
+export type CliSettings = Partial<Pick<SignalingConfig, NumericSetting | 'authSecret' | 'authPublicKey' | 'duplicateIdentity' | 'allowedOrigins'>> & {
+  /** A file holding the ES256 public key; main.ts reads it. */
+  readonly authPublicKeyFile?: string
+}
+
+// Flag, environment variable, config field and help text of every whole-number setting; the
+// defaults shown in --help come from DEFAULT_CONFIG.
+const NUMERIC_SETTINGS: readonly (readonly [flag: string, env: string, field: NumericSetting, help: string])[] = [
+  ['max-payload', 'PEERLANE_MAX_PAYLOAD', 'maxPayload', 'largest frame in bytes; bigger closes with 1009'],
+  ['heartbeat-interval-ms', 'PEERLANE_HEARTBEAT_INTERVAL_MS', 'heartbeatIntervalMs', 'ping interval; a socket missing a pong is cut'],
+  ['max-peers-per-room', 'PEERLANE_MAX_PEERS_PER_ROOM', 'maxPeersPerRoom', 'peers per room; more get room-full'],
+  ['max-buffered-amount', 'PEERLANE_MAX_BUFFERED_AMOUNT', 'maxBufferedAmount', 'bytes queued to a client that stopped reading before it is cut'],
+  ['max-connections', 'PEERLANE_MAX_CONNECTIONS', 'maxConnections', 'open connections; more are closed with 1013'],
+  ['max-connections-per-ip', 'PEERLANE_MAX_CONNECTIONS_PER_IP', 'maxConnectionsPerIpPerSecond', 'new connections per second per IP; more closed with 1013'],
+  ['max-rooms', 'PEERLANE_MAX_ROOMS', 'maxRooms', 'rooms on this server; a join creating one more gets server-full'],
+  ['max-messages-per-second', 'PEERLANE_MAX_MESSAGES_PER_SECOND', 'maxMessagesPerSecond', 'frames per second per connection (burst 2x); excess gets rate-limited'],
+  ['max-bytes-per-second', 'PEERLANE_MAX_BYTES_PER_SECOND', 'maxBytesPerSecond', 'bytes per second per connection (burst 2x); excess gets rate-limited'],
+  ['rate-limit-disconnect-after', 'PEERLANE_RATE_LIMIT_DISCONNECT_AFTER', 'rateLimitDisconnectAfter', 'rate-limited frames within ~10 s before closing with 1008'],
+  ['max-sdp-length', 'PEERLANE_MAX_SDP_LENGTH', 'maxSdpLength', 'characters of SDP in an offer or answer'],
+  ['max-candidate-length', 'PEERLANE_MAX_CANDIDATE_LENGTH', 'maxCandidateLength', 'characters of an ICE candidate line'],
+  ['max-name-length', 'PEERLANE_MAX_NAME_LENGTH', 'maxNameLength', 'characters of a display name in join'],
+  ['drain-timeout-ms', 'PEERLANE_DRAIN_TIMEOUT_MS', 'drainTimeoutMs', 'on SIGTERM/SIGINT, wait this long for clients to leave, then close with 1012'],
+  ['drain-reconnect-after-ms', 'PEERLANE_DRAIN_RECONNECT_AFTER_MS', 'drainReconnectAfterMs', 'reconnect delay suggested to clients in draining'],
+]
+
+const usageLine = (left: string, env: string, text: string): string => `  ${left.padEnd(34)}${env.padEnd(38)}${text}`
 
 export type CliParseResult =
   | { readonly ok: true; readonly help: true }
@@ -42,7 +88,21 @@ Options (each flag overrides its environment variable):
                                               and nodes so calls resume there (default: random per process)
   --resume-grace-ms <n> PEERLANE_RESUME_GRACE_MS  how long a dropped peer may resume before the room
                                               hears peer-left; 0 disables resume (default ${DEFAULT_CONFIG.resumeGraceMs})
+
+Auth (room tokens; without a secret or public key any client may join any room):
+${usageLine('--auth-secret <s>', 'PEERLANE_AUTH_SECRET', 'HS256 secret, at least 32 characters')}
+${usageLine('--auth-public-key <pem|jwk>', 'PEERLANE_AUTH_PUBLIC_KEY', 'ES256 public key (PEM "PUBLIC KEY" or JWK JSON)')}
+${usageLine('--auth-public-key-file <path>', 'PEERLANE_AUTH_PUBLIC_KEY_FILE', 'the same, read from a file')}
+${usageLine('--duplicate-identity <policy>', 'PEERLANE_DUPLICATE_IDENTITY', `replace|reject a second session of a token identity (default ${DEFAULT_CONFIG.duplicateIdentity})`)}
+${usageLine('--allowed-origins <list>', 'PEERLANE_ALLOWED_ORIGINS', 'comma-separated browser origins allowed besides this server\'s')}
+${usageLine('', '', 'own and localhost ones; * allows all. Clients without Origin pass.')}
+
+Limits and drain (whole numbers):
+${NUMERIC_SETTINGS.map(([flag, env, field, help]) => usageLine(`--${flag} <n>`, env, `${help} (default ${DEFAULT_CONFIG[field]})`)).join('\n')}
+
   -h, --help                                  show this help
+
+Subcommand: peerlane-signaling token --help   mint a room token
 `
 
 /** Parses argv (without node and the script) and the environment; reads nothing else. */
@@ -61,6 +121,12 @@ export function parseCliArgs(argv: readonly string[], env: Readonly<Record<strin
         'log-level': { type: 'string' },
         'resume-secret': { type: 'string' },
         'resume-grace-ms': { type: 'string' },
+        'auth-secret': { type: 'string' },
+        'auth-public-key': { type: 'string' },
+        'auth-public-key-file': { type: 'string' },
+        'duplicate-identity': { type: 'string' },
+        'allowed-origins': { type: 'string' },
+        ...Object.fromEntries(NUMERIC_SETTINGS.map(([flag]) => [flag, { type: 'string' as const }])),
         help: { type: 'boolean', short: 'h' },
       },
     }).values
@@ -127,10 +193,35 @@ export function parseCliArgs(argv: readonly string[], env: Readonly<Record<strin
     return { ok: false, error: `${grace.source} must be a whole number of milliseconds, got "${grace.value}"` }
   }
 
+  const settings: { -readonly [K in keyof CliSettings]: CliSettings[K] } = {}
+  for (const [flag, variable, field] of NUMERIC_SETTINGS) {
+    const given = pick(flag, variable)
+    if (!given) continue
+    if (!/^\d+$/.test(given.value.trim())) return { ok: false, error: `${given.source} must be a whole number, got "${given.value}"` }
+    settings[field] = Number(given.value)
+  }
+  const authSecret = pick('auth-secret', 'PEERLANE_AUTH_SECRET')
+  if (authSecret) settings.authSecret = authSecret.value
+  const publicKey = pick('auth-public-key', 'PEERLANE_AUTH_PUBLIC_KEY')
+  if (publicKey) settings.authPublicKey = publicKey.value
+  const publicKeyFile = pick('auth-public-key-file', 'PEERLANE_AUTH_PUBLIC_KEY_FILE')
+  if (publicKeyFile) settings.authPublicKeyFile = publicKeyFile.value
+  if (publicKey && publicKeyFile) return { ok: false, error: `give ${publicKey.source} or ${publicKeyFile.source}, not both` }
+  const duplicate = pick('duplicate-identity', 'PEERLANE_DUPLICATE_IDENTITY')
+  if (duplicate) {
+    if (duplicate.value !== 'replace' && duplicate.value !== 'reject') {
+      return { ok: false, error: `${duplicate.source} must be replace or reject, got "${duplicate.value}"` }
+    }
+    settings.duplicateIdentity = duplicate.value
+  }
+  const origins = pick('allowed-origins', 'PEERLANE_ALLOWED_ORIGINS')
+  if (origins) settings.allowedOrigins = origins.value.split(',').map((origin) => origin.trim()).filter((origin) => origin !== '')
+
   return {
     ok: true,
     help: false,
     options: {
+      settings,
       port: portNumber,
       host: host?.value.replace(/^\[(.*)\]$/, '$1') ?? DEFAULT_CONFIG.host,
       staticDir: staticDir?.value,

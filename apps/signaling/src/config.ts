@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
-import type { IceServer } from '@peerlane/protocol'
-import { pino, type LevelWithSilent, type Logger } from 'pino'
+import { WIRE_LIMITS, type IceServer } from '@peerlane/protocol'
+import type { LevelWithSilent, Logger } from 'pino'
+import { createLogger } from './logger.js'
 
 /** Options of `createSignalingServer`. Every field is optional; the defaults are in `DEFAULT_CONFIG`. */
 export interface SignalingConfig {
@@ -35,7 +36,39 @@ export interface SignalingConfig {
   resumeSecret?: string
   /** How long a resume token stays valid after its `welcome`. */
   resumeTokenTtlMs?: number
+  /** HS256 secret for room tokens (at least 32 characters). With it (or `authPublicKey`) every `join` needs a token. */
+  authSecret?: string
+  /** ES256 public key for room tokens: PEM "PUBLIC KEY" or a JWK as JSON text. */
+  authPublicKey?: string
+  /** A second join with a token identity already in the room: `replace` the old session (closed with 4002) or `reject` the new join (`identity-in-use`). */
+  duplicateIdentity?: DuplicateIdentityPolicy
+  /** Browser origins allowed besides this server's own and loopback ones (`https://app.example.com`); `'*'` allows all. */
+  allowedOrigins?: readonly string[]
+  /** Open connections the server accepts; more are closed with 1013. */
+  maxConnections?: number
+  /** New connections per second from one IP address (bursts of the same size pass); more are closed with 1013. */
+  maxConnectionsPerIpPerSecond?: number
+  /** Rooms the server holds; a join that would create one more gets `server-full`. */
+  maxRooms?: number
+  /** Sustained frames per second per connection (bursts of twice this pass); excess gets `rate-limited`. */
+  maxMessagesPerSecond?: number
+  /** Sustained bytes per second per connection (bursts of twice this pass); excess gets `rate-limited`. */
+  maxBytesPerSecond?: number
+  /** Rate-limited frames within about ten seconds after which the connection is closed with 1008. */
+  rateLimitDisconnectAfter?: number
+  /** Longest SDP accepted in an offer or answer, in characters (at most the protocol's cap). */
+  maxSdpLength?: number
+  /** Longest ICE candidate line accepted, in characters (at most the protocol's cap). */
+  maxCandidateLength?: number
+  /** Longest display name accepted in `join`, in characters (at most the protocol's cap). */
+  maxNameLength?: number
+  /** How long a drain waits, after telling clients `draining`, before closing the rest with 1012. */
+  drainTimeoutMs?: number
+  /** The reconnect delay suggested to clients in `draining`. */
+  drainReconnectAfterMs?: number
 }
+
+export type DuplicateIdentityPolicy = 'replace' | 'reject'
 
 export interface ResolvedConfig {
   readonly port: number
@@ -52,6 +85,21 @@ export interface ResolvedConfig {
   readonly maxQueuedFrames: number
   readonly resumeSecret: string
   readonly resumeTokenTtlMs: number
+  readonly authSecret: string | undefined
+  readonly authPublicKey: string | undefined
+  readonly duplicateIdentity: DuplicateIdentityPolicy
+  readonly allowedOrigins: readonly string[]
+  readonly maxConnections: number
+  readonly maxConnectionsPerIpPerSecond: number
+  readonly maxRooms: number
+  readonly maxMessagesPerSecond: number
+  readonly maxBytesPerSecond: number
+  readonly rateLimitDisconnectAfter: number
+  readonly maxSdpLength: number
+  readonly maxCandidateLength: number
+  readonly maxNameLength: number
+  readonly drainTimeoutMs: number
+  readonly drainReconnectAfterMs: number
 }
 
 /** The one place server defaults live; the CLI, README and tests refer to these. */
@@ -69,7 +117,26 @@ export const DEFAULT_CONFIG = {
   resumeGraceMs: 20_000,
   maxQueuedFrames: 256,
   resumeTokenTtlMs: 24 * 60 * 60 * 1000,
+  // Replacing lets a user who reloads or switches device take over at once; the stale tab gets 4002.
+  duplicateIdentity: 'replace' as DuplicateIdentityPolicy,
+  allowedOrigins: [] as readonly string[],
+  maxConnections: 10_000,
+  maxConnectionsPerIpPerSecond: 20,
+  maxRooms: 10_000,
+  // A call setup is one offer or answer plus tens of candidates; 50/s with bursts of 100 never
+  // touches it, while a flooder is stopped within a fraction of a second.
+  maxMessagesPerSecond: 50,
+  maxBytesPerSecond: 256 * 1024,
+  rateLimitDisconnectAfter: 100,
+  maxSdpLength: WIRE_LIMITS.sdpLength,
+  maxCandidateLength: WIRE_LIMITS.candidateLength,
+  maxNameLength: WIRE_LIMITS.nameLength,
+  drainTimeoutMs: 10_000,
+  drainReconnectAfterMs: 1_000,
 } as const
+
+/** Lifetime of a token minted by `peerlane-signaling token` unless `--ttl` says otherwise: one hour. */
+export const DEFAULT_TOKEN_TTL_SECONDS = 3600
 
 export function resolveConfig(config: SignalingConfig = {}): ResolvedConfig {
   const logger = config.logger ?? DEFAULT_CONFIG.logLevel
@@ -81,12 +148,27 @@ export function resolveConfig(config: SignalingConfig = {}): ResolvedConfig {
     heartbeatIntervalMs: config.heartbeatIntervalMs ?? DEFAULT_CONFIG.heartbeatIntervalMs,
     maxPeersPerRoom: config.maxPeersPerRoom ?? DEFAULT_CONFIG.maxPeersPerRoom,
     iceServers: config.iceServers ?? DEFAULT_CONFIG.iceServers,
-    logger: typeof logger === 'string' ? pino({ name: 'peerlane-signaling', level: logger }) : logger,
+    logger: typeof logger === 'string' ? createLogger(logger) : logger,
     maxBufferedAmount: config.maxBufferedAmount ?? DEFAULT_CONFIG.maxBufferedAmount,
     shutdownTimeoutMs: config.shutdownTimeoutMs ?? DEFAULT_CONFIG.shutdownTimeoutMs,
     resumeGraceMs: config.resumeGraceMs ?? DEFAULT_CONFIG.resumeGraceMs,
     maxQueuedFrames: config.maxQueuedFrames ?? DEFAULT_CONFIG.maxQueuedFrames,
     resumeSecret: config.resumeSecret ?? randomBytes(32).toString('base64url'),
     resumeTokenTtlMs: config.resumeTokenTtlMs ?? DEFAULT_CONFIG.resumeTokenTtlMs,
+    authSecret: config.authSecret,
+    authPublicKey: config.authPublicKey,
+    duplicateIdentity: config.duplicateIdentity ?? DEFAULT_CONFIG.duplicateIdentity,
+    allowedOrigins: config.allowedOrigins ?? DEFAULT_CONFIG.allowedOrigins,
+    maxConnections: config.maxConnections ?? DEFAULT_CONFIG.maxConnections,
+    maxConnectionsPerIpPerSecond: config.maxConnectionsPerIpPerSecond ?? DEFAULT_CONFIG.maxConnectionsPerIpPerSecond,
+    maxRooms: config.maxRooms ?? DEFAULT_CONFIG.maxRooms,
+    maxMessagesPerSecond: config.maxMessagesPerSecond ?? DEFAULT_CONFIG.maxMessagesPerSecond,
+    maxBytesPerSecond: config.maxBytesPerSecond ?? DEFAULT_CONFIG.maxBytesPerSecond,
+    rateLimitDisconnectAfter: config.rateLimitDisconnectAfter ?? DEFAULT_CONFIG.rateLimitDisconnectAfter,
+    maxSdpLength: config.maxSdpLength ?? DEFAULT_CONFIG.maxSdpLength,
+    maxCandidateLength: config.maxCandidateLength ?? DEFAULT_CONFIG.maxCandidateLength,
+    maxNameLength: config.maxNameLength ?? DEFAULT_CONFIG.maxNameLength,
+    drainTimeoutMs: config.drainTimeoutMs ?? DEFAULT_CONFIG.drainTimeoutMs,
+    drainReconnectAfterMs: config.drainReconnectAfterMs ?? DEFAULT_CONFIG.drainReconnectAfterMs,
   }
 }

@@ -19,7 +19,10 @@ import {
 import { Value } from '@sinclair/typebox/value'
 import type { Logger } from 'pino'
 import { WebSocket, type RawData } from 'ws'
+import type { AuthFailureReason, RoomTokenClaims } from './auth.js'
+import { checkMessageLimits, createFrameGuard, type FrameVerdict } from './limits.js'
 import { errorFrame, type ErrorDetail } from './messages.js'
+import type { ConnectionPolicy } from './policy.js'
 import type { ResumeTokens } from './resume-token.js'
 import { relay } from './router.js'
 import { createPeerId, peerInfo, type Recipient, type RoomRegistry } from './rooms.js'
@@ -37,6 +40,7 @@ export interface ConnectionContext {
     /** Frames queued for a dropped session. */
     readonly maxQueued: number
   }
+  readonly policy: ConnectionPolicy
 }
 
 /** The room of a client that relays before it joins: `?room=` of its connection URL when valid. */
@@ -50,7 +54,7 @@ interface Membership {
 
 /** Wires one accepted socket to the room registry; owns the socket's membership until it closes. */
 export function handleConnection(socket: WebSocket, request: IncomingMessage, context: ConnectionContext): void {
-  const { registry } = context
+  const { registry, policy } = context
   const baseLog = context.logger.child({ remote: request.socket.remoteAddress })
   let log = baseLog
   socket.on('error', (error) => log.debug({ err: error }, 'socket error'))
@@ -62,13 +66,17 @@ export function handleConnection(socket: WebSocket, request: IncomingMessage, co
     // without bound would let one stuck client grow the server's memory.
     if (socket.bufferedAmount > context.maxBufferedAmount) {
       log.warn({ bufferedAmount: socket.bufferedAmount }, 'terminating a peer that stopped reading')
+      policy.metrics.dropped.inc({ reason: 'slow-consumer' })
       socket.terminate()
       return false
     }
     socket.send(frame)
     return true
   }
-  const sendError = (code: ErrorCode, detail?: ErrorDetail): void => void send(errorFrame(code, detail))
+  const sendError = (code: ErrorCode, detail?: ErrorDetail): void => {
+    policy.metrics.errors.inc({ code })
+    send(errorFrame(code, detail))
+  }
 
   const lobbyRoom = roomFromUrl(request.url)
   const listener: Recipient = { send }
@@ -157,6 +165,7 @@ export function handleConnection(socket: WebSocket, request: IncomingMessage, co
 
   const end = (session: Session, reason: PeerLeftReason): void => {
     session.end()
+    policy.identities.release(session)
     const frame = encode({ type: 'peer-left', peerId: session.peerId, reason } satisfies PeerLeft)
     for (const other of registry.leave(session.room, session)) other.send(frame)
   }
@@ -170,20 +179,75 @@ export function handleConnection(socket: WebSocket, request: IncomingMessage, co
     log = baseLog
   }
 
-  const onJoin = (message: Join): void => {
+  const onJoin = (message: Join): void | Promise<void> => {
     if (membership) return sendError('already-joined', { ref: 'join' })
-    if (message.resumeToken !== undefined && resume(message, message.resumeToken)) return
-    join(message.room, message.name, false, 'join')
+    if (policy.draining()) return sendError('draining', { ref: 'join' })
+    if (!policy.auth) return admit(message, undefined)
+    return policy.auth.verify(message.token, message.room).then((result) => {
+      // The socket closed while the token was checked: joining now would leave a ghost member.
+      if (closed) return
+      if (!result.ok) return refuse(result.reason, result.message)
+      admit(message, result.claims)
+    })
   }
+
+  const admit = (message: Join, claims: RoomTokenClaims | undefined): void => {
+    if (!roomAvailable(message.room)) return sendError('server-full', { ref: 'join' })
+    const holder = claims && policy.identities.holder(message.room, claims.identity)
+    // Resuming its own session is not a duplicate of the identity.
+    const resumesHolder = holder !== undefined && message.resumeToken !== undefined && context.resume.tokens.verify(message.resumeToken)?.peerId === holder.session.peerId
+    if (holder && !resumesHolder) {
+      if (policy.duplicateIdentity === 'reject') return sendError('identity-in-use', { ref: 'join' })
+      holder.evict()
+    }
+    // A name in the token was set by the application's backend and wins over the client's.
+    const name = claims?.name ?? message.name
+    if (message.resumeToken === undefined || !resume({ ...message, name }, message.resumeToken)) join(message.room, name, false, 'join')
+    if (claims && membership) policy.identities.claim(message.room, claims.identity, { session: membership.session, evict: evict(membership.session) })
+  }
+
+  // Runs when a newer join with the same token identity replaces this connection's session.
+  const evict = (session: Session) => (): void => {
+    if (membership?.session === session) {
+      membership = undefined
+      log = baseLog
+    }
+    end(session, 'replaced')
+    policy.metrics.dropped.inc({ reason: 'replaced' })
+    socket.close(CLOSE_CODES.replaced, 'replaced by a newer session of the same identity')
+  }
+
+  const refuse = (reason: AuthFailureReason, message: string): void => {
+    policy.metrics.authFailures.inc({ reason })
+    log.info({ reason }, 'join refused for its token')
+    sendError('unauthorized', { message, ref: 'join' })
+    socket.close(CLOSE_CODES.unauthorized, 'unauthorized')
+  }
+
+  // Joining an existing room never creates one, so only a new room counts against maxRooms.
+  const roomAvailable = (room: string): boolean => registry.others(room, '').length > 0 || registry.stats().rooms < policy.maxRooms
+
+  // When the current relay frame arrived, for the relay latency histogram.
+  let frameArrivedAt = 0
 
   const onRelay = (message: RelayMessage): void => {
-    if (!membership) join(lobbyRoom, undefined, true, message.type)
+    if (!membership) {
+      // A tutorial client cannot present a token, so on a server with auth it cannot join at all.
+      if (policy.auth) return refuse('missing', 'This server requires a token in join')
+      if (policy.draining()) return sendError('draining', { ref: message.type })
+      if (!roomAvailable(lobbyRoom)) return sendError('server-full', { ref: message.type })
+      join(lobbyRoom, undefined, true, message.type)
+    }
     if (!membership) return
     const result = relay(registry, membership.session.room, membership.session, message, { toLobby: membership.implicit })
-    if (!result.ok) sendError(result.code, { path: '/to', ref: message.type })
+    if (!result.ok) return sendError(result.code, { path: '/to', ref: message.type })
+    policy.metrics.relayed.inc({ type: message.type }, result.delivered)
+    policy.metrics.relayLatency.observe((performance.now() - frameArrivedAt) / 1000)
   }
 
-  const dispatch = (message: ClientMessage): void => {
+  const dispatch = (message: ClientMessage): void | Promise<void> => {
+    const violation = checkMessageLimits(message, policy.messageLimits)
+    if (violation) return sendError('invalid-message', { ...violation, ref: message.type })
     switch (message.type) {
       case 'join':
         return onJoin(message)
@@ -202,7 +266,8 @@ export function handleConnection(socket: WebSocket, request: IncomingMessage, co
     }
   }
 
-  socket.on('message', (data, isBinary) => {
+  const handleFrame = async (data: RawData, isBinary: boolean, arrivedAt: number): Promise<void> => {
+    if (closed) return
     // A handler bug must cost one error reply, never the process or the other peers.
     try {
       if (isBinary) return sendError('binary-frame')
@@ -211,14 +276,37 @@ export function handleConnection(socket: WebSocket, request: IncomingMessage, co
         const { code, message, path, ref } = decoded.error
         return sendError(code, { message, path, ref })
       }
-      dispatch(decoded.message)
+      frameArrivedAt = arrivedAt
+      await dispatch(decoded.message)
     } catch (error) {
       log.error({ err: error }, 'failed to handle a frame')
       sendError('internal')
     }
+  }
+
+  const onLimited = (verdict: Exclude<FrameVerdict, 'ok'>): void => {
+    if (socket.readyState !== WebSocket.OPEN) return
+    policy.metrics.rateLimited.inc()
+    if (verdict === 'limited') return sendError('rate-limited')
+    policy.metrics.dropped.inc({ reason: 'flood' })
+    log.warn('closing a connection that kept flooding')
+    socket.close(CLOSE_CODES.policyViolation, 'rate limit exceeded repeatedly')
+  }
+
+  const admitFrame = createFrameGuard(policy.rateLimits)
+  // Frames wait here while a join's token is verified (asynchronously), so none overtakes the join.
+  let backlog: Promise<void> = Promise.resolve()
+  let closed = false
+  socket.on('message', (data, isBinary) => {
+    const arrivedAt = performance.now()
+    // Checked on arrival, before queueing: a flood costs no memory even while a join is pending.
+    const verdict = admitFrame(byteLength(data))
+    if (verdict !== 'ok') return onLimited(verdict)
+    backlog = backlog.then(() => handleFrame(data, isBinary, arrivedAt))
   })
 
   socket.once('close', (code) => {
+    closed = true
     closeLobby()
     log.debug({ code }, 'closed')
     if (!membership) return
@@ -234,6 +322,10 @@ function roomFromUrl(url: string | undefined): string {
   const query = url?.split('?')[1]
   const room = query === undefined ? null : new URLSearchParams(query).get('room')
   return room !== null && Value.Check(RoomName, room) ? room : IMPLICIT_ROOM
+}
+
+function byteLength(data: RawData): number {
+  return Array.isArray(data) ? data.reduce((sum, chunk) => sum + chunk.length, 0) : data.byteLength
 }
 
 function rawText(data: RawData): string {

@@ -8,11 +8,15 @@ export interface HttpHandlerOptions {
   readonly staticDir: string | undefined
   readonly stats: () => RoomStats
   readonly logger: Logger
+  /** False while the server drains: load balancers then stop sending new clients here. */
+  readonly ready: () => boolean
+  /** The Prometheus exposition for `/metrics`. */
+  readonly metrics: () => Promise<{ contentType: string; body: string }>
 }
 
 export type HttpHandler = (request: IncomingMessage, response: ServerResponse) => void
 
-/** Plain HTTP: `/healthz` and, when a static directory is configured, the built web app. */
+/** Plain HTTP: `/healthz`, `/readyz`, `/metrics` and, when a static directory is configured, the built web app. */
 export function createHttpHandler(options: HttpHandlerOptions): HttpHandler {
   return (request, response) => {
     handle(options, request, response).catch((error: unknown) => {
@@ -30,13 +34,15 @@ async function handle(options: HttpHandlerOptions, request: IncomingMessage, res
   }
   // The raw path, not a WHATWG-normalised one, so that traversal attempts are seen and refused.
   const rawPath = (request.url ?? '/').split('?')[0] ?? '/'
-  if (rawPath === '/healthz') {
-    const body = JSON.stringify({ status: 'ok', ...options.stats() })
-    response.writeHead(200, {
-      'Content-Type': 'application/json; charset=utf-8',
-      'Content-Length': Buffer.byteLength(body),
-      'Cache-Control': 'no-store',
-    })
+  if (rawPath === '/healthz') return sendJson(request, response, 200, { status: 'ok', ...options.stats() })
+  // Liveness and readiness differ only while draining: the process is healthy, but takes no one new.
+  if (rawPath === '/readyz') {
+    const ready = options.ready()
+    return sendJson(request, response, ready ? 200 : 503, { status: ready ? 'ready' : 'draining' })
+  }
+  if (rawPath === '/metrics') {
+    const { contentType, body } = await options.metrics()
+    response.writeHead(200, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(body), 'Cache-Control': 'no-store' })
     response.end(request.method === 'HEAD' ? undefined : body)
     return
   }
@@ -63,6 +69,16 @@ async function handle(options: HttpHandlerOptions, request: IncomingMessage, res
     response.destroy()
   })
   stream.pipe(response)
+}
+
+function sendJson(request: IncomingMessage, response: ServerResponse, status: number, value: unknown): void {
+  const body = JSON.stringify(value)
+  response.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(body),
+    'Cache-Control': 'no-store',
+  })
+  response.end(request.method === 'HEAD' ? undefined : body)
 }
 
 function sendText(response: ServerResponse, status: number, text: string): void {

@@ -55,6 +55,8 @@ describe('peerlane-signaling bin', () => {
     [['--ice-servers', '[{"url":"stun:x"}]'], {}, /--ice-servers must be a JSON array/],
     [['--verbose'], {}, /verbose/],
     [['--static-dir', '/nonexistent/peerlane-web'], {}, /static directory not found/],
+    [['--auth-secret', 'short'], {}, /invalid configuration: .*at least 32 characters/],
+    [['--max-sdp-length', '99999999'], {}, /invalid configuration: maxSdpLength must be at most/],
   ])('exits non-zero with a clear error for %j %j', async (args, env, message) => {
     const result = await run(args, env)
     expect(result.code).toBe(2)

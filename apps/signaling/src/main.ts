@@ -1,14 +1,37 @@
 #!/usr/bin/env node
 // The `peerlane-signaling` bin: the only module that reads argv, the environment and signals.
-import { stat } from 'node:fs/promises'
+import { readFile, stat } from 'node:fs/promises'
 import { resolve } from 'node:path'
+import { AuthConfigError, mintToken } from './auth.js'
 import { USAGE, parseCliArgs } from './cli-args.js'
+import { ConfigError } from './config-check.js'
 import { createSignalingServer } from './server.js'
+import { TOKEN_USAGE, parseTokenCommand } from './token-command.js'
 
 const fail = (message: string, exitCode: number): never => {
   process.stderr.write(`peerlane-signaling: ${message}\n`)
   process.exit(exitCode)
 }
+
+const readKeyFile = (path: string): Promise<string> =>
+  readFile(resolve(path), 'utf8').catch((error: NodeJS.ErrnoException) => fail(`cannot read key file ${path}: ${error.code ?? error.message}`, 2))
+
+/** `peerlane-signaling token …`: prints a room token and exits. */
+async function tokenCommand(argv: string[]): Promise<never> {
+  const parsedToken = parseTokenCommand(argv, process.env)
+  if (!parsedToken.ok) return fail(`${parsedToken.error}\nRun "peerlane-signaling token --help" for usage.`, 2)
+  if (parsedToken.help) {
+    process.stdout.write(TOKEN_USAGE)
+    return process.exit(0)
+  }
+  const { command } = parsedToken
+  const privateKey = command.privateKeyFile === undefined ? undefined : await readKeyFile(command.privateKeyFile)
+  const token = await mintToken({ ...command, privateKey }).catch((error: Error) => fail(error.message, error instanceof AuthConfigError ? 2 : 1))
+  process.stdout.write(`${token}\n`)
+  return process.exit(0)
+}
+
+if (process.argv[2] === 'token') await tokenCommand(process.argv.slice(3))
 
 const parsed = parseCliArgs(process.argv.slice(2), process.env)
 if (!parsed.ok) fail(`${parsed.error}\nRun "peerlane-signaling --help" for usage.`, 2)
@@ -21,7 +44,11 @@ else {
     if (!info?.isDirectory()) fail(`static directory not found: ${staticDir} (build the web app first?)`, 2)
   }
 
+  const { authPublicKeyFile, ...settings } = options.settings
+  const authPublicKey = authPublicKeyFile === undefined ? settings.authPublicKey : await readKeyFile(authPublicKeyFile)
   const server = await createSignalingServer({
+    ...settings,
+    authPublicKey,
     port: options.port,
     host: options.host,
     staticDir,
@@ -31,10 +58,12 @@ else {
     ...(options.resumeSecret !== undefined ? { resumeSecret: options.resumeSecret } : {}),
   }).catch((error: NodeJS.ErrnoException) =>
     fail(
-      error.code === 'EADDRINUSE'
+      error instanceof ConfigError || error instanceof AuthConfigError
+        ? `invalid configuration: ${error.message}`
+        : error.code === 'EADDRINUSE'
         ? `port ${options.port} on ${options.host} is already in use (pick another with --port)`
         : `cannot listen on ${options.host}:${options.port}: ${error.message}`,
-      1,
+      error instanceof ConfigError || error instanceof AuthConfigError ? 2 : 1,
     ),
   )
 
@@ -46,7 +75,8 @@ else {
     // A second signal while closing means "now".
     if (stopping) process.exit(1)
     stopping = true
-    server.close().then(
+    // Draining lets clients move their calls before the sockets close with 1012.
+    server.drain().then(
       () => process.exit(0),
       () => process.exit(1),
     )

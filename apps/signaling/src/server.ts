@@ -1,9 +1,18 @@
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import type { Duplex } from 'node:stream'
 import { CLOSE_CODES } from '@peerlane/protocol'
-import { WebSocketServer } from 'ws'
+import { WebSocketServer, type WebSocket } from 'ws'
+import { createAuthenticator } from './auth.js'
 import { resolveConfig, type SignalingConfig } from './config.js'
+import { checkConfig } from './config-check.js'
 import { handleConnection } from './connection.js'
+import { drainClients } from './drain.js'
+import { IdentityRegistry } from './identities.js'
+import { createMetrics } from './metrics.js'
+import { createOriginCheck } from './origin.js'
+import type { ConnectionPolicy } from './policy.js'
+import { KeyedRateLimiter } from './rate-limiter.js'
 import { startHeartbeat } from './heartbeat.js'
 import { createHttpHandler } from './http-handler.js'
 import { createResumeTokens } from './resume-token.js'
@@ -18,21 +27,67 @@ export interface SignalingServer {
   readonly port: number
   /** Closes every socket with 1001 (going away), stops listening and resolves once all is closed. Idempotent. */
   close(): Promise<void>
+  /**
+   * Graceful shutdown: `/readyz` turns 503, new connections and joins are refused, every client
+   * gets `draining`; after `drainTimeoutMs` (or once all have left) the rest are closed with 1012
+   * and the server stops. Idempotent.
+   */
+  drain(): Promise<void>
 }
 
-/** Starts a signaling server; rejects with the listen error (e.g. `EADDRINUSE`) when it cannot bind. */
+/**
+ * Starts a signaling server; rejects with a `ConfigError` or `AuthConfigError` for an unusable
+ * configuration, or with the listen error (e.g. `EADDRINUSE`) when it cannot bind.
+ */
 export async function createSignalingServer(config: SignalingConfig = {}): Promise<SignalingServer> {
   const resolved = resolveConfig(config)
   const { logger } = resolved
+  const invalid = checkConfig(resolved)
+  if (invalid) throw invalid
+  const auth = await createAuthenticator({ secret: resolved.authSecret, publicKey: resolved.authPublicKey })
+  if (!auth) logger.info('no auth secret or public key configured: any client may join any room')
   const registry = new RoomRegistry(resolved.maxPeersPerRoom)
-  const httpServer = createServer(createHttpHandler({ staticDir: resolved.staticDir, stats: () => registry.stats(), logger }))
+  let draining = false
+  const metrics = createMetrics({ stats: () => registry.stats(), connections: () => wss.clients.size, draining: () => draining })
+  const httpServer = createServer(
+    createHttpHandler({
+      staticDir: resolved.staticDir,
+      stats: () => registry.stats(),
+      logger,
+      ready: () => !draining && !closing,
+      metrics: () => metrics.render(),
+    }),
+  )
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: resolved.maxPayload,
     // Compression buys little on small JSON frames and has been a memory-exhaustion vector.
     perMessageDeflate: false,
   })
-  const heartbeat = startHeartbeat(resolved.heartbeatIntervalMs, () => logger.debug('terminating a socket that missed a heartbeat'))
+  const heartbeat = startHeartbeat(resolved.heartbeatIntervalMs, () => {
+    metrics.dropped.inc({ reason: 'heartbeat' })
+    logger.debug('terminating a socket that missed a heartbeat')
+  })
+  const policy: ConnectionPolicy = {
+    auth,
+    duplicateIdentity: resolved.duplicateIdentity,
+    identities: new IdentityRegistry(),
+    rateLimits: {
+      messagesPerSecond: resolved.maxMessagesPerSecond,
+      bytesPerSecond: resolved.maxBytesPerSecond,
+      disconnectAfter: resolved.rateLimitDisconnectAfter,
+    },
+    messageLimits: {
+      maxSdpLength: resolved.maxSdpLength,
+      maxCandidateLength: resolved.maxCandidateLength,
+      maxNameLength: resolved.maxNameLength,
+    },
+    maxRooms: resolved.maxRooms,
+    metrics,
+    draining: () => draining,
+  }
+  const originAllowed = createOriginCheck(resolved.allowedOrigins)
+  const connectionRate = new KeyedRateLimiter(resolved.maxConnectionsPerIpPerSecond, resolved.maxConnectionsPerIpPerSecond)
   const context = {
     registry,
     iceServers: resolved.iceServers,
@@ -43,6 +98,7 @@ export async function createSignalingServer(config: SignalingConfig = {}): Promi
       graceMs: resolved.resumeGraceMs,
       maxQueued: resolved.maxQueuedFrames,
     },
+    policy,
   }
   let closing: Promise<void> | undefined
 
@@ -53,10 +109,26 @@ export async function createSignalingServer(config: SignalingConfig = {}): Promi
       socket.destroy()
       return
     }
+    // Refused before the handshake: a draining server sends clients elsewhere, and a foreign
+    // page gets nothing to talk to.
+    if (draining) return refuseUpgrade(socket, 503, 'Service Unavailable', 'draining')
+    if (!originAllowed(request.headers.origin, request.headers.host)) return refuseUpgrade(socket, 403, 'Forbidden', 'origin')
+    // Over capacity, the handshake completes so that the client sees a close code it can act on.
+    const overloaded =
+      wss.clients.size >= resolved.maxConnections ? 'server-full' : !connectionRate.take(request.socket.remoteAddress ?? '') ? 'connection-rate' : undefined
     wss.handleUpgrade(request, socket, head, (ws) => {
+      if (overloaded) {
+        metrics.rejected.inc({ reason: overloaded })
+        ws.on('error', () => {})
+        ws.close(CLOSE_CODES.tryAgainLater, overloaded === 'server-full' ? 'server full' : 'too many new connections')
+        return
+      }
       // handleConnection attaches the socket's error listener first thing.
       handleConnection(ws, request, context)
       heartbeat.track(ws)
+      ws.on('error', (error: Error & { code?: string }) => {
+        if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') metrics.dropped.inc({ reason: 'frame-too-big' })
+      })
     })
   })
   wss.on('error', (error) => logger.error({ err: error }, 'WebSocket server error'))
@@ -74,9 +146,14 @@ export async function createSignalingServer(config: SignalingConfig = {}): Promi
   const authority = `${resolved.host.includes(':') ? `[${resolved.host}]` : resolved.host}:${port}`
   logger.debug({ port, host: resolved.host, staticDir: resolved.staticDir }, 'listening')
 
-  const shutdown = async (): Promise<void> => {
+  const refuseUpgrade = (socket: Duplex, status: number, text: string, reason: string): void => {
+    metrics.rejected.inc({ reason })
+    socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`)
+  }
+
+  const shutdown = async (code: number, reason: string): Promise<void> => {
     heartbeat.stop()
-    for (const ws of wss.clients) ws.close(CLOSE_CODES.goingAway, 'server shutting down')
+    for (const ws of wss.clients) ws.close(code, reason)
     // Clients that do not answer the close frame in time are cut off rather than awaited.
     const deadline = setTimeout(() => {
       for (const ws of wss.clients) ws.terminate()
@@ -91,10 +168,23 @@ export async function createSignalingServer(config: SignalingConfig = {}): Promi
     logger.debug('closed')
   }
 
+  let drainPromise: Promise<void> | undefined
+  const drainThenClose = async (): Promise<void> => {
+    draining = true
+    logger.info({ clients: wss.clients.size, timeoutMs: resolved.drainTimeoutMs }, 'draining')
+    const left: WebSocket[] = await drainClients(wss.clients, {
+      reconnectAfterMs: resolved.drainReconnectAfterMs,
+      timeoutMs: resolved.drainTimeoutMs,
+    })
+    logger.info({ remaining: left.length }, 'drain finished, closing with 1012')
+    await (closing ??= shutdown(CLOSE_CODES.serviceRestart, 'server restarting'))
+  }
+
   return {
     url: `ws://${authority}`,
     httpUrl: `http://${authority}`,
     port,
-    close: () => (closing ??= shutdown()),
+    close: () => (closing ??= shutdown(CLOSE_CODES.goingAway, 'server shutting down')),
+    drain: () => (drainPromise ??= drainThenClose()),
   }
 }

@@ -1,4 +1,4 @@
-import type { ClientMessage, RelayedAnswer, RelayedCandidate, RelayedOffer } from '@peerlane/protocol/codec'
+import { WIRE_LIMITS, type ClientMessage, type RelayedAnswer, type RelayedCandidate, type RelayedOffer } from '@peerlane/protocol/codec'
 import { PeerlaneError } from './errors.js'
 import type { Logger } from './logger.js'
 import type { PeerConnectionConstructor } from './environment.js'
@@ -112,6 +112,11 @@ export class PeerSession {
       await this.connection.setLocalDescription()
       const description = this.connection.localDescription
       if (this.closed || !description || description.type !== 'offer') return
+      if (description.sdp.length > WIRE_LIMITS.sdpLength) {
+        // The server would reject it and both sides would wait forever in have-local-offer.
+        await this.connection.setLocalDescription({ type: 'rollback' })
+        throw new Error(`offer of ${description.sdp.length} characters exceeds the protocol's ${WIRE_LIMITS.sdpLength}; reuse transceivers (replaceTrack) instead of adding more`)
+      }
       this.options.log.debug(`offer to ${this.peerId}`)
       this.options.signal({ type: 'offer', to: this.peerId, sdp: { type: 'offer', sdp: description.sdp } })
     } catch (cause) {

@@ -131,4 +131,20 @@ describe('PeerlaneClient', () => {
     expect(bEvent.peer.id).toBe(a.peerId)
     expect(errors).toEqual([])
   }, 30_000)
+
+  it('refuses to send an offer the protocol would reject, and rolls it back', async () => {
+    const room = freshRoom()
+    const a = makeClient()
+    await a.join(room)
+    const b = makeClient()
+    const aConnected = nextEvent(a, 'connection-state', (e) => e.state === 'connected', 20_000)
+    await b.join(room)
+    const [[{ peer }]] = await Promise.all([aConnected])
+    const failed = nextEvent(a, 'error', (e) => e.code === 'negotiation-failed', 20_000)
+    for (let i = 0; i < 120; i++) peer.connection.addTransceiver('audio', { direction: 'sendrecv' })
+    const [error] = await failed
+    expect(error.peerId).toBe(peer.id)
+    expect(error.message).toMatch(/exceeds the protocol/)
+    expect(peer.connection.signalingState).toBe('stable')
+  }, 30_000)
 })
