@@ -35,7 +35,9 @@ export default defineConfig({
     launchOptions: {
       executablePath: '/usr/bin/chromium',
       args: [
-        '--use-fake-device-for-media-stream',
+        // Three fake cameras, so switching devices mid-call can be tested. The second one sends
+        // Y16 (depth) frames that no video encoder takes; the tests switch to the third (MJPEG).
+        '--use-fake-device-for-media-stream=device-count=3',
         '--use-fake-ui-for-media-stream',
         '--allow-loopback-in-peer-connection',
         '--no-sandbox',

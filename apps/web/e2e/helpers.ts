@@ -5,6 +5,9 @@ interface DebugHook {
   readonly client: {
     readonly peerId: string | undefined
     readonly peers: ReadonlyMap<string, { readonly id: string; readonly connection: RTCPeerConnection }>
+    getStats(peerId: string): Promise<{
+      readonly outgoing: { readonly bitrateKbps?: number; readonly video: ReadonlyArray<{ readonly width?: number; readonly height?: number }> }
+    }>
   }
 }
 declare global {

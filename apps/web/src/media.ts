@@ -5,7 +5,7 @@ export interface LocalMedia {
   readonly notice: string | undefined
 }
 
-const VIDEO: MediaTrackConstraints = { width: { ideal: 640 }, height: { ideal: 480 } }
+export const VIDEO_CONSTRAINTS: MediaTrackConstraints = { width: { ideal: 640 }, height: { ideal: 480 } }
 
 type Failure = 'denied' | 'missing' | 'busy' | 'insecure' | 'other'
 
@@ -67,14 +67,14 @@ export async function acquireLocalMedia(): Promise<LocalMedia> {
   if (!navigator.mediaDevices?.getUserMedia) {
     return { stream: new MediaStream(), notice: describeMediaFailure(new DOMException('', 'SecurityError')) }
   }
-  const both = await tryGetUserMedia({ video: VIDEO, audio: true })
+  const both = await tryGetUserMedia({ video: VIDEO_CONSTRAINTS, audio: true })
   if (both instanceof MediaStream) return { stream: both, notice: undefined }
   // A refused permission covers both devices; asking again device by device would only nag.
   if (classify(both) === 'denied' || classify(both) === 'insecure') {
     return { stream: new MediaStream(), notice: describeMediaFailure(both) }
   }
 
-  const video = await tryGetUserMedia({ video: VIDEO })
+  const video = await tryGetUserMedia({ video: VIDEO_CONSTRAINTS })
   const audio = await tryGetUserMedia({ audio: true })
   const tracks = [video, audio].flatMap((result) => (result instanceof MediaStream ? result.getTracks() : []))
   const stream = new MediaStream(tracks)

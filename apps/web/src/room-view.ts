@@ -1,7 +1,13 @@
-import { PeerlaneClient, PeerlaneError, type ClientState, type RemotePeer } from '@peerlane/sdk'
+import { PeerlaneClient, PeerlaneError, type ChatMessage, type ClientState, type RemotePeer } from '@peerlane/sdk'
+import { watchActiveSpeaker } from './active-speaker.js'
+import { createChatPanel } from './chat-panel.js'
+import { createDevicePickers } from './device-pickers.js'
 import { el, uniqueId } from './dom.js'
+import { createFilePanel } from './file-panel.js'
 import { copyText, inviteLink } from './invite-link.js'
 import type { LocalMedia } from './media.js'
+import { startRecording, supportedRecordingType, type CallRecording } from './recorder.js'
+import { createStatsPanel } from './stats-panel.js'
 import { createVideoTile, type VideoTile } from './video-tile.js'
 
 declare global {
@@ -53,7 +59,32 @@ const CONNECTION_OVERLAY: Readonly<Partial<Record<RTCPeerConnectionState, string
   failed: 'Connection failed',
 }
 
-/** The call screen: a grid of video tiles, the call controls and a status line. */
+function describeScreenFailure(error: unknown): string {
+  const name = error instanceof Error || error instanceof DOMException ? error.name : ''
+  if (name === 'NotAllowedError') return 'Screen sharing was cancelled or is blocked by the browser.'
+  if (name === 'NotFoundError' || name === 'NotSupportedError') return 'This browser cannot share the screen.'
+  return `Could not share the screen: ${error instanceof Error ? error.message : String(error)}`
+}
+
+function elapsed(ms: number): string {
+  const seconds = Math.floor(ms / 1000)
+  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`
+}
+
+function download(blob: Blob, name: string): void {
+  const url = URL.createObjectURL(blob)
+  const link = el('a', { href: url, download: name, hidden: true })
+  document.body.append(link)
+  link.click()
+  link.remove()
+  // The download has its own copy once started; give slow browsers a moment before freeing it.
+  setTimeout(() => URL.revokeObjectURL(url), 60_000)
+}
+
+/**
+ * The call screen: a grid of video tiles (one per camera, one more per shared screen), the call
+ * controls, chat, file transfers, device pickers, call statistics and recording.
+ */
 export function enterRoom(root: HTMLElement, options: RoomOptions): void {
   const { room, media } = options
   const headingId = uniqueId('room-heading')
@@ -64,28 +95,83 @@ export function enterRoom(root: HTMLElement, options: RoomOptions): void {
   const status = el('p', { class: 'status', role: 'status' }, [`Connecting to ${room}…`])
   const grid = el('div', { class: 'grid', 'data-count': '1' })
   const notice = el('p', { class: 'notice', role: 'status' }, [media.notice ?? ''])
-  const audioTracks = media.stream.getAudioTracks()
-  const videoTracks = media.stream.getVideoTracks()
-  const muteButton = el('button', { type: 'button', class: 'control', disabled: audioTracks.length === 0 }, ['Mute'])
-  const cameraButton = el('button', { type: 'button', class: 'control', disabled: videoTracks.length === 0 }, [
-    'Camera off',
-  ])
-  const copyButton = el('button', { type: 'button', class: 'control' }, ['Copy invite link'])
+  const hasAudio = media.stream.getAudioTracks().length > 0
+  const hasVideo = media.stream.getVideoTracks().length > 0
+  const control = (label: string, extra: Record<string, string | boolean | undefined> = {}) =>
+    el('button', { type: 'button', class: 'control', ...extra }, [label])
+  const muteButton = control('Mute', { disabled: !hasAudio })
+  const cameraButton = control('Camera off', { disabled: !hasVideo })
+  const screenButton = control('Share screen', { disabled: !navigator.mediaDevices?.getDisplayMedia })
+  const recordButton = control('Record', { disabled: supportedRecordingType() === undefined })
+  const recordTime = el('span', { class: 'record-time', role: 'timer', 'aria-label': 'Recording time', hidden: true })
+  const chatButton = control('Chat')
+  const fileButton = control('Send file')
+  const fileInput = el('input', { type: 'file', multiple: true, hidden: true, tabindex: '-1', 'aria-hidden': 'true' })
+  const statsButton = control('Stats')
+  const copyButton = control('Copy invite link')
   const leaveButton = el('button', { type: 'button', class: 'control danger' }, ['Leave'])
   const inviteField = el('input', { id: inviteId, readonly: true, class: 'invite-field' })
   inviteField.value = link
 
+  const client = new PeerlaneClient({ url: options.url })
+  if (options.exposeClient) window.__peerlane = { client }
+
+  const tiles = new Map<string, VideoTile>()
+  const screenTiles = new Map<string, VideoTile>()
+  // Every stream a peer sends, by id; the camera tile shows the one that is not their screen.
+  const remoteStreams = new Map<string, Map<string, MediaStream>>()
+  const screenStreamIds = new Map<string, string>()
+  const connectionStates = new Map<string, RTCPeerConnectionState>()
+  const labelOf = (peerId: string) => {
+    const peer = client.peers.get(peerId)
+    return peer ? peerLabel(peer) : `Guest ${peerId}`
+  }
+
+  const chat = createChatPanel({
+    button: chatButton,
+    send: (text) => {
+      try {
+        return client.sendMessage(text)
+      } catch (error) {
+        return error instanceof Error ? error.message : String(error)
+      }
+    },
+    nameOf: (message: ChatMessage) => (message.local ? 'You' : (message.name ?? `Guest ${message.from}`)),
+  })
+  const files = createFilePanel()
+  const stats = createStatsPanel(client, statsButton, labelOf)
+  const devices = createDevicePickers({
+    client,
+    stream: media.stream,
+    onCameraChanged: () => {
+      localTile.setStream(null)
+      localTile.setStream(media.stream)
+    },
+    notify: (text) => (notice.textContent = text),
+    remoteMedia: () => [...tiles.values()].map((tile) => tile.video),
+  })
+
   root.replaceChildren(
     el('section', { class: 'room', 'aria-labelledby': headingId }, [
       el('div', { class: 'room-header' }, [heading, status]),
-      grid,
+      el('div', { class: 'room-body' }, [el('div', { class: 'stage' }, [grid, stats.element]), chat.element]),
       el('div', { class: 'controls', role: 'group', 'aria-label': 'Call controls' }, [
         muteButton,
         cameraButton,
+        screenButton,
+        recordButton,
+        recordTime,
+        chatButton,
+        chat.unreadDescription,
+        fileButton,
+        fileInput,
+        statsButton,
         copyButton,
         leaveButton,
       ]),
       notice,
+      files.element,
+      devices.element,
       el('div', { class: 'invite' }, [el('label', { for: inviteId }, ['Invite link']), inviteField]),
     ]),
   )
@@ -94,12 +180,10 @@ export function enterRoom(root: HTMLElement, options: RoomOptions): void {
   const selfLabel = options.name ? `${options.name} (you)` : 'You'
   const localTile = createVideoTile({ label: selfLabel, local: true })
   localTile.setStream(media.stream)
-  if (videoTracks.length === 0) localTile.setOverlay('No camera')
+  if (!hasVideo) localTile.setOverlay('No camera')
   grid.append(localTile.element)
-
-  const tiles = new Map<string, VideoTile>()
-  const client = new PeerlaneClient({ url: options.url })
-  if (options.exposeClient) window.__peerlane = { client }
+  let localScreenTile: VideoTile | undefined
+  const speaker = watchActiveSpeaker(grid)
   let exited = false
 
   function setStatus(text: string, kind: 'info' | 'error' = 'info'): void {
@@ -113,20 +197,43 @@ export function enterRoom(root: HTMLElement, options: RoomOptions): void {
   }
 
   function updateCount(): void {
-    grid.dataset.count = String(tiles.size + 1)
+    grid.dataset.count = String(grid.childElementCount)
     if (client.state === 'joined') setStatus(inRoomStatus())
+  }
+
+  function showPeerState(peerId: string): void {
+    const tile = tiles.get(peerId)
+    if (!tile) return
+    const state = client.mediaStateOf(peerId)
+    const connection = connectionStates.get(peerId)
+    tile.setOverlay((connection && CONNECTION_OVERLAY[connection]) ?? (state?.videoOff ? 'Camera off' : undefined))
+    tile.setBadge(state?.audioMuted ? 'Muted' : undefined)
   }
 
   function tileFor(peer: RemotePeer): VideoTile {
     let tile = tiles.get(peer.id)
     if (!tile) {
       tile = createVideoTile({ label: peerLabel(peer), local: false, peerId: peer.id })
-      tile.setOverlay(CONNECTION_OVERLAY[peer.connection.connectionState])
+      devices.applySpeaker(tile.video)
       tiles.set(peer.id, tile)
+      connectionStates.set(peer.id, peer.connection.connectionState)
       grid.append(tile.element)
+      showPeerState(peer.id)
       updateCount()
     }
     return tile
+  }
+
+  function showCamera(peer: RemotePeer): void {
+    const screenId = screenStreamIds.get(peer.id)
+    const camera = [...(remoteStreams.get(peer.id)?.values() ?? [])].find((stream) => stream.id !== screenId)
+    tileFor(peer).setStream(camera ?? null)
+  }
+
+  function removeScreenTile(peerId: string): void {
+    screenTiles.get(peerId)?.remove()
+    screenTiles.delete(peerId)
+    updateCount()
   }
 
   const subscriptions = [
@@ -137,21 +244,67 @@ export function enterRoom(root: HTMLElement, options: RoomOptions): void {
     client.on('peer-left', (peer, reason) => {
       tiles.get(peer.id)?.remove()
       tiles.delete(peer.id)
+      removeScreenTile(peer.id)
+      remoteStreams.delete(peer.id)
+      screenStreamIds.delete(peer.id)
+      connectionStates.delete(peer.id)
       updateCount()
       notice.textContent = `${peerLabel(peer)} ${reason === 'left' ? 'left' : 'disconnected'}`
     }),
     client.on('track', ({ peer, track, streams }) => {
-      const tile = tileFor(peer)
-      const stream = streams[0] ?? (tile.video.srcObject instanceof MediaStream ? tile.video.srcObject : new MediaStream())
+      let known = remoteStreams.get(peer.id)
+      if (!known) remoteStreams.set(peer.id, (known = new Map()))
+      const stream = streams[0] ?? known.get('') ?? new MediaStream()
       if (!stream.getTracks().includes(track)) stream.addTrack(track)
-      tile.setStream(stream)
+      known.set(streams[0] ? stream.id : '', stream)
+      showCamera(peer)
+    }),
+    client.on('screen-share', ({ peer, stream }) => {
+      if (stream) {
+        screenStreamIds.set(peer.id, stream.id)
+        removeScreenTile(peer.id)
+        const tile = createVideoTile({ label: `${peerLabel(peer)}’s screen`, local: false, screenOf: peer.id })
+        tile.setStream(stream)
+        screenTiles.set(peer.id, tile)
+        tiles.get(peer.id)?.element.after(tile.element)
+        notice.textContent = `${peerLabel(peer)} is sharing their screen`
+      } else {
+        const id = screenStreamIds.get(peer.id)
+        screenStreamIds.delete(peer.id)
+        if (id !== undefined) remoteStreams.get(peer.id)?.delete(id)
+        removeScreenTile(peer.id)
+        notice.textContent = `${peerLabel(peer)} stopped sharing their screen`
+      }
+      showCamera(peer)
+      updateCount()
+    }),
+    client.on('media-state', ({ peer }) => showPeerState(peer.id)),
+    client.on('message', (message) => chat.add(message)),
+    client.on('file', (transfer, peer) => {
+      files.track(transfer, `From ${peerLabel(peer)}: ${transfer.name}`)
+      notice.textContent = `${peerLabel(peer)} is sending you ${transfer.name}`
+    }),
+    client.on('local-screen-share', (stream) => {
+      localScreenTile?.remove()
+      localScreenTile = undefined
+      if (stream) {
+        localScreenTile = createVideoTile({ label: 'Your screen', local: true, screenOf: 'self' })
+        localScreenTile.setStream(stream)
+        localTile.element.after(localScreenTile.element)
+      }
+      screenButton.textContent = stream ? 'Stop sharing' : 'Share screen'
+      screenButton.dataset.off = String(stream !== null)
+      notice.textContent = stream ? 'You are sharing your screen' : 'Screen sharing stopped'
+      updateCount()
     }),
     client.on('connection-state', ({ peer, state }) => {
-      tiles.get(peer.id)?.setOverlay(CONNECTION_OVERLAY[state])
+      connectionStates.set(peer.id, state)
+      showPeerState(peer.id)
     }),
     client.on('state', (state: ClientState) => {
       if (state === 'connecting') setStatus(`Connecting to ${room}…`)
       else if (state === 'joined') setStatus(inRoomStatus())
+      else if (state === 'reconnecting') setStatus('Connection to the server lost; reconnecting… (the call continues)', 'error')
       else if (state === 'closed' && !exited) setStatus('Disconnected from the server. Leave and join again to reconnect.', 'error')
     }),
     client.on('error', (error) => {
@@ -160,13 +313,35 @@ export function enterRoom(root: HTMLElement, options: RoomOptions): void {
     }),
   ]
 
+  let recording: { session: CallRecording; timer: ReturnType<typeof setInterval> } | undefined
+
+  async function stopRecording(): Promise<void> {
+    const current = recording
+    if (!current) return
+    recording = undefined
+    clearInterval(current.timer)
+    recordButton.textContent = 'Record'
+    recordButton.dataset.off = 'false'
+    recordTime.hidden = true
+    const file = await current.session.stop()
+    const stamp = new Date(current.session.startedAt).toISOString().replace(/[:.]/g, '-')
+    download(file, `peerlane-${room}-${stamp}.webm`)
+    notice.textContent = `Recording saved (${Math.round(file.size / 1024)} KB)`
+  }
+
   function exit(error?: string): void {
     if (exited) return
     exited = true
+    void stopRecording()
     client.leave()
     for (const unsubscribe of subscriptions) unsubscribe()
-    for (const tile of tiles.values()) tile.remove()
+    for (const tile of [...tiles.values(), ...screenTiles.values()]) tile.remove()
+    localScreenTile?.remove()
     localTile.remove()
+    speaker.dispose()
+    stats.dispose()
+    files.dispose()
+    devices.dispose()
     window.removeEventListener('pagehide', onPageHide)
     if (window.__peerlane?.client === client) delete window.__peerlane
     options.onExit(error)
@@ -179,23 +354,89 @@ export function enterRoom(root: HTMLElement, options: RoomOptions): void {
   }
   window.addEventListener('pagehide', onPageHide)
 
-  let muted = false
   muteButton.addEventListener('click', () => {
-    muted = !muted
-    for (const track of audioTracks) track.enabled = !muted
+    const muted = !client.mediaState.audioMuted
+    client.setMediaState({ audioMuted: muted })
     muteButton.textContent = muted ? 'Unmute' : 'Mute'
     muteButton.dataset.off = String(muted)
     notice.textContent = muted ? 'Microphone muted' : 'Microphone on'
   })
 
-  let cameraOff = false
   cameraButton.addEventListener('click', () => {
-    cameraOff = !cameraOff
-    for (const track of videoTracks) track.enabled = !cameraOff
-    cameraButton.textContent = cameraOff ? 'Camera on' : 'Camera off'
-    cameraButton.dataset.off = String(cameraOff)
-    localTile.setOverlay(cameraOff ? 'Camera off' : undefined)
-    notice.textContent = cameraOff ? 'Camera off' : 'Camera on'
+    const off = !client.mediaState.videoOff
+    client.setMediaState({ videoOff: off })
+    cameraButton.textContent = off ? 'Camera on' : 'Camera off'
+    cameraButton.dataset.off = String(off)
+    localTile.setOverlay(off ? 'Camera off' : undefined)
+    notice.textContent = off ? 'Camera off' : 'Camera on'
+  })
+
+  screenButton.addEventListener('click', () => {
+    if (client.mediaState.screenSharing) {
+      client.stopScreenShare()
+      return
+    }
+    navigator.mediaDevices.getDisplayMedia({ video: true, audio: false }).then(
+      (stream) => {
+        if (exited) {
+          for (const track of stream.getTracks()) track.stop()
+          return
+        }
+        try {
+          client.startScreenShare(stream)
+        } catch (error) {
+          for (const track of stream.getTracks()) track.stop()
+          notice.textContent = describeScreenFailure(error)
+        }
+      },
+      (error: unknown) => (notice.textContent = describeScreenFailure(error)),
+    )
+  })
+
+  recordButton.addEventListener('click', () => {
+    if (recording) {
+      void stopRecording()
+      return
+    }
+    try {
+      const session = startRecording(() =>
+        [...grid.querySelectorAll<HTMLElement>('.tile')].flatMap((tile) => {
+          const video = tile.querySelector('video')
+          return video ? [{ video, label: tile.querySelector('figcaption')?.textContent ?? '' }] : []
+        }),
+      )
+      const tick = () => (recordTime.textContent = `Recording ${elapsed(Date.now() - session.startedAt)}`)
+      tick()
+      recording = { session, timer: setInterval(tick, 1000) }
+      recordButton.textContent = 'Stop recording'
+      recordButton.dataset.off = 'true'
+      recordTime.hidden = false
+      notice.textContent = 'Recording the call in this browser; it downloads when you stop'
+    } catch (error) {
+      notice.textContent = error instanceof Error ? error.message : String(error)
+    }
+  })
+
+  chatButton.addEventListener('click', () => chat.toggle())
+  statsButton.addEventListener('click', () => stats.toggle())
+
+  fileButton.addEventListener('click', () => {
+    if (client.peers.size === 0) {
+      notice.textContent = 'Nobody else is here to send a file to'
+      return
+    }
+    fileInput.click()
+  })
+  fileInput.addEventListener('change', () => {
+    for (const file of fileInput.files ?? []) {
+      try {
+        const transfer = client.sendFile(file)
+        files.track(transfer, `To ${transfer.peerIds.length === 1 ? labelOf(transfer.peerIds[0] ?? '') : 'everyone'}: ${file.name}`)
+      } catch (error) {
+        notice.textContent = error instanceof Error ? error.message : String(error)
+      }
+    }
+    fileInput.value = ''
   })
 
   copyButton.addEventListener('click', () => {

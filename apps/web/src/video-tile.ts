@@ -5,6 +5,8 @@ export interface VideoTileOptions {
   /** The local preview: muted (no echo of yourself) and mirrored, as people expect a mirror. */
   readonly local: boolean
   readonly peerId?: string
+  /** A shared screen: shown whole (never cropped or mirrored), tagged with whose it is. */
+  readonly screenOf?: string
 }
 
 export interface VideoTile {
@@ -14,23 +16,27 @@ export interface VideoTile {
   setLabel(label: string): void
   /** A short state over the picture ("Connecting…", "Camera off"); `undefined` clears it. */
   setOverlay(text: string | undefined): void
+  /** A small tag in the corner ("Muted"); `undefined` clears it. */
+  setBadge(text: string | undefined): void
   remove(): void
 }
 
 /** One participant's picture with their name, as a `<figure>` so the caption names the video. */
 export function createVideoTile(options: VideoTileOptions): VideoTile {
-  const video = el('video', { autoplay: true, playsinline: true, class: options.local ? 'mirrored' : undefined })
+  const mirrored = options.local && options.screenOf === undefined
+  const video = el('video', { autoplay: true, playsinline: true, class: mirrored ? 'mirrored' : undefined })
   // `muted` must be set as a property: the attribute only sets the default.
   video.muted = options.local
   const caption = el('figcaption', { class: 'tile-label' }, [options.label])
   const overlay = el('p', { class: 'tile-overlay', hidden: true })
   const soundButton = el('button', { type: 'button', class: 'tile-sound', hidden: true })
-  const element = el('figure', { class: options.local ? 'tile tile-local' : 'tile', 'data-peer-id': options.peerId }, [
-    video,
-    overlay,
-    soundButton,
-    caption,
-  ])
+  const badge = el('span', { class: 'tile-badge', hidden: true })
+  const classes = ['tile', options.local ? 'tile-local' : '', options.screenOf !== undefined ? 'tile-screen' : ''].filter(Boolean)
+  const element = el(
+    'figure',
+    { class: classes.join(' '), 'data-peer-id': options.peerId, 'data-screen-of': options.screenOf },
+    [video, overlay, badge, soundButton, caption],
+  )
 
   soundButton.addEventListener('click', () => {
     video.muted = false
@@ -67,6 +73,10 @@ export function createVideoTile(options: VideoTileOptions): VideoTile {
     setOverlay(text) {
       overlay.textContent = text ?? ''
       overlay.hidden = text === undefined
+    },
+    setBadge(text) {
+      badge.textContent = text ?? ''
+      badge.hidden = text === undefined
     },
     remove() {
       video.srcObject = null

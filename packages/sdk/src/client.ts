@@ -17,6 +17,10 @@ import {
 import { PeerlaneError } from './errors.js'
 import { createLogger, type Logger, type LogLevel } from './logger.js'
 import { PeerSession } from './peer-session.js'
+import type { OutgoingFileTransfer } from './file-transfer.js'
+import { PeerFeatures, type ChatMessage, type MediaState, type PeerFeatureEvents, type SendFileOptions } from './peer-features.js'
+import type { QualityPreset, VideoCodecMimeType } from './quality.js'
+import type { PeerStats } from './stats.js'
 import { SignalClient } from './signal-client.js'
 
 /** `reconnecting`: the signaling socket dropped; peer connections (and media) carry on meanwhile. */
@@ -69,7 +73,7 @@ export interface TrackEvent {
   readonly streams: readonly MediaStream[]
 }
 
-export interface ClientEvents {
+export interface ClientEvents extends PeerFeatureEvents {
   'peer-joined': (peer: RemotePeer) => void
   'peer-left': (peer: RemotePeer, reason: PeerLeftReason) => void
   track: (event: TrackEvent) => void
@@ -116,6 +120,14 @@ export class PeerlaneClient extends Emitter<ClientEvents> {
   private drainDelayMs: number | undefined
   private readonly missing = new Map<string, ReturnType<typeof setTimeout>>()
   private readonly log: Logger
+  // Chat, files, screen share, devices, stats and quality (peer-features.ts); the client only
+  // attaches each peer connection to it and delegates the public methods.
+  private readonly features = new PeerFeatures({
+    logger: () => this.log,
+    localStream: () => this.localStream,
+    selfId: () => this.self?.peerId,
+    emit: (event, ...args) => this.emit(event, ...args),
+  })
   private readonly backoff: BackoffOptions | undefined
 
   constructor(private readonly options: PeerlaneClientOptions) {
@@ -171,6 +183,64 @@ export class PeerlaneClient extends Emitter<ClientEvents> {
   /** Restarts ICE with one peer, or with every peer; the SDK also does this itself on ICE failure. */
   restartIce(peerId?: string): void {
     for (const [id, member] of this.members) if (peerId === undefined || id === peerId) member.session.restartIce()
+  }
+
+  /** Sends a chat message to everyone; returns it as others will see it. */
+  sendMessage(text: string): ChatMessage {
+    return this.features.sendMessage(text)
+  }
+
+  /** Sends a file to one peer, several or everyone; returns the transfer to follow or cancel. */
+  sendFile(file: Blob, options?: SendFileOptions): OutgoingFileTransfer {
+    return this.features.sendFile(file, options)
+  }
+
+  /** Switches camera or microphone on every connection with `replaceTrack` (no renegotiation). */
+  replaceTrack(kind: 'audio' | 'video', track: MediaStreamTrack): Promise<void> {
+    return this.features.replaceTrack(kind, track)
+  }
+
+  /** Shares a `getDisplayMedia` stream as its own video track to everyone. */
+  startScreenShare(stream: MediaStream): void {
+    this.features.startScreenShare(stream)
+  }
+
+  stopScreenShare(): void {
+    this.features.stopScreenShare()
+  }
+
+  /** Your microphone/camera/screen state as others see it. */
+  get mediaState(): MediaState {
+    return this.features.mediaState
+  }
+
+  /** Mutes/unmutes the microphone or turns the camera off/on, and tells everyone. */
+  setMediaState(patch: { readonly audioMuted?: boolean; readonly videoOff?: boolean }): void {
+    this.features.setMediaState(patch)
+  }
+
+  /** A peer's announced microphone/camera/screen state. */
+  mediaStateOf(peerId: string): MediaState | undefined {
+    return this.features.mediaStateOf(peerId)
+  }
+
+  /** Call-quality numbers for one peer: RTT, bitrates, loss, fps, resolution, codecs, candidates. */
+  getStats(peerId: string): Promise<PeerStats> {
+    return this.features.getStats(peerId)
+  }
+
+  get videoQuality(): QualityPreset | 'auto' {
+    return this.features.videoQuality
+  }
+
+  /** Caps the camera's bitrate, resolution and frame rate; `'auto'` follows the room size. */
+  setVideoQuality(preset: QualityPreset | 'auto'): Promise<void> {
+    return this.features.setVideoQuality(preset)
+  }
+
+  /** Prefers a video codec from the next negotiation on. */
+  preferVideoCodec(mimeType: VideoCodecMimeType): void {
+    this.features.preferVideoCodec(mimeType)
   }
 
   /** Opens a socket and joins (resuming when a token is held); resolves with the welcome. */
@@ -392,6 +462,7 @@ export class PeerlaneClient extends Emitter<ClientEvents> {
     // glare; the existing side's tracks ride on its answer through `attachOnFirstOffer`.
     if (offer) this.attachMedia(session)
     else this.attachOnFirstOffer(session)
+    this.features.attach(peer, session.connection, offer)
     this.emit('peer-joined', peer)
     return peer
   }
@@ -418,6 +489,7 @@ export class PeerlaneClient extends Emitter<ClientEvents> {
     if (!member) return
     this.returned(peerId)
     this.members.delete(peerId)
+    this.features.detach(peerId)
     member.session.close()
     this.emit('peer-left', member.peer, reason)
   }
@@ -440,6 +512,7 @@ export class PeerlaneClient extends Emitter<ClientEvents> {
     this.reconnectTimer = undefined
     for (const timer of this.missing.values()) clearTimeout(timer)
     this.missing.clear()
+    this.features.reset()
     for (const member of this.members.values()) member.session.close()
     this.members.clear()
     this.outbox = []

@@ -7,6 +7,12 @@ export const SDK_ERROR_CODES = {
   'protocol-error': 'The server sent a frame that is not a valid protocol message; `cause` holds the decode error.',
   'negotiation-failed': 'Creating or applying an offer, answer or candidate failed for one peer.',
   'invalid-state': 'The call is not allowed in the client’s current state (e.g. join while joined).',
+  'invalid-argument': 'An argument is out of range or names nothing (e.g. an unknown peer id, an empty or over-long chat message).',
+  'channel-unavailable': 'The data channel to a peer is not open yet (or any more), so nothing could be sent to it.',
+  'transfer-cancelled': 'A file transfer was cancelled by the sender or the receiver.',
+  'transfer-failed': 'A file transfer stopped: the peer left, the channel closed or the file could not be read.',
+  'transfer-corrupt': 'A received file’s size or SHA-256 does not match what the sender announced.',
+  unsupported: 'This platform lacks the WebRTC API the call needs (e.g. `setCodecPreferences`, `replaceTrack`).',
 } as const
 
 export type SdkErrorCode = keyof typeof SDK_ERROR_CODES
@@ -50,5 +56,17 @@ export class PeerlaneError extends Error {
 
   static invalidState(message: string): PeerlaneError {
     return new PeerlaneError('invalid-state', message)
+  }
+
+  static invalidArgument(message: string): PeerlaneError {
+    return new PeerlaneError('invalid-argument', message)
+  }
+
+  static channelUnavailable(peerId: string): PeerlaneError {
+    return new PeerlaneError('channel-unavailable', `No open data channel to ${peerId}`, { peerId })
+  }
+
+  static unsupported(what: string): PeerlaneError {
+    return new PeerlaneError('unsupported', `${what} is not supported on this platform`)
   }
 }

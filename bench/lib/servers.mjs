@@ -1,0 +1,87 @@
+import { spawn } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import { IMPORT_FLAG } from './register.mjs'
+
+const root = (path) => fileURLToPath(new URL(`../../${path}`, import.meta.url))
+
+// One machine plays thousands of clients from one address, so the server's abuse limits (per-IP
+// connection rate, per-connection message rate, connection and room caps) are raised out of the
+// way; the checks themselves still run on every frame and are part of the measured cost.
+export const BENCH_LIMITS = {
+  maxConnections: 100_000,
+  maxConnectionsPerIpPerSecond: 1_000_000,
+  maxRooms: 100_000,
+  maxMessagesPerSecond: 1_000_000,
+  maxBytesPerSecond: 1_000_000_000,
+}
+const LIMIT_FLAGS = [
+  '--max-connections', BENCH_LIMITS.maxConnections,
+  '--max-connections-per-ip', BENCH_LIMITS.maxConnectionsPerIpPerSecond,
+  '--max-rooms', BENCH_LIMITS.maxRooms,
+  '--max-messages-per-second', BENCH_LIMITS.maxMessagesPerSecond,
+  '--max-bytes-per-second', BENCH_LIMITS.maxBytesPerSecond,
+].map(String)
+
+/**
+ * Starts a server as a child process and resolves once it printed its port: the Peerlane bin
+ * exactly as deployed, or the baseline relay. Each child has its own pid, so /proc accounts its
+ * CPU and memory apart from the load generator's.
+ */
+export function startServer(kind, extraArgs = []) {
+  const spec = {
+    peerlane: { args: [root('apps/signaling/dist/main.js'), '--port', '0', '--log-level', 'silent', ...LIMIT_FLAGS, ...extraArgs], port: /listening on http:\/\/[^:]+:(\d+)/ },
+    baseline: { args: [IMPORT_FLAG, root('bench/baseline/tutorial-relay.mjs'), '0'], port: /listening (\d+)/ },
+    'peerlane-memory': { args: [IMPORT_FLAG, root('bench/servers/peerlane-memory-server.mjs')], port: /listening (\d+)/, ipc: true },
+  }[kind]
+  const child = spawn(process.execPath, spec.args, { stdio: ['ignore', 'pipe', 'inherit', ...(spec.ipc ? ['ipc'] : [])] })
+  return new Promise((resolve, reject) => {
+    let output = ''
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL')
+      reject(new Error(`${kind} server printed no port within 10 s: ${output}`))
+    }, 10_000)
+    child.stdout.on('data', (chunk) => {
+      output += chunk
+      const match = spec.port.exec(output)
+      if (!match) return
+      clearTimeout(timer)
+      const port = Number(match[1])
+      resolve({
+        kind,
+        pid: child.pid,
+        url: `ws://127.0.0.1:${port}/ws`,
+        httpUrl: `http://127.0.0.1:${port}`,
+        child,
+        stop: () => stop(child),
+      })
+    })
+    child.once('exit', (code) => {
+      clearTimeout(timer)
+      reject(new Error(`${kind} server exited with ${code}: ${output}`))
+    })
+  })
+}
+
+function stop(child) {
+  if (child.exitCode !== null) return Promise.resolve()
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5_000)
+    child.once('exit', () => {
+      clearTimeout(timer)
+      resolve()
+    })
+    child.kill('SIGTERM')
+  })
+}
+
+/** Asks the in-process memory server (IPC) for process.memoryUsage(). */
+export function memoryUsage(server) {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('memory server did not answer')), 5_000)
+    server.child.once('message', (message) => {
+      clearTimeout(timer)
+      resolve(message)
+    })
+    server.child.send('memory')
+  })
+}
