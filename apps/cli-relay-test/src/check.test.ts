@@ -26,7 +26,7 @@ describe('check', () => {
     const report = await runCheck(config(server.url))
     expect(report.steps.filter((s) => !s.ok)).toEqual([])
     expect(report.ok).toBe(true)
-    // Repeated: werift's negotiation has failed intermittently before (see answerOnly).
+    // Repeated: werift's negotiation used to stall intermittently (see @peerlane/sdk/werift).
     for (let i = 0; i < 3; i++) expect((await runCheck(config(server.url))).failedStep).toBeUndefined()
     expect(report.steps.map((s) => s.step)).toEqual([...CHECK_STEPS])
     for (const step of report.steps) expect(step.ms).toBeGreaterThanOrEqual(0)

@@ -4,7 +4,7 @@ import { echo, openCheckChannel, roundTrip } from './check-channel.js'
 import { until, within } from './deadline.js'
 import { RelayTestError } from './errors.js'
 import { summarizeCandidates, type CandidateSummary } from './ice-candidates.js'
-import { LoopbackPeerConnection, answerOnly } from './loopback-peer-connection.js'
+import { LoopbackPeerConnection } from './loopback-peer-connection.js'
 import { createTrace, tracedWebSocket, type SignalingTrace } from './signaling-probe.js'
 
 /** The check's steps, in order; a failing report names the first one that did not complete. */
@@ -77,11 +77,10 @@ export async function runCheck(config: CheckConfig): Promise<CheckReport> {
 
 function createPeer(config: CheckConfig, role: 'offerer' | 'answerer'): Peer {
   const trace = createTrace()
-  const PeerConnection = config.PeerConnection ?? LoopbackPeerConnection
   const client = new PeerlaneClient({
     url: config.url.href,
     WebSocket: tracedWebSocket(trace, config.stepTimeoutMs),
-    RTCPeerConnection: role === 'answerer' ? answerOnly(PeerConnection) : PeerConnection,
+    RTCPeerConnection: config.PeerConnection ?? LoopbackPeerConnection,
     logLevel: 'silent',
   })
   const peer: Peer = { client, trace }

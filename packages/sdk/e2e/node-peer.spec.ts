@@ -1,14 +1,11 @@
 import { RTCPeerConnection as WeriftPeerConnection, type MediaStreamTrack as WeriftTrack } from 'werift'
 import WebSocket from 'ws'
-import { PeerlaneClient, type PeerConnectionConstructor } from '../dist/index.js'
+import { PeerlaneClient } from '../dist/index.js'
+import { weriftPeerConnection } from '../dist/werift.js'
 import { expect, test } from './test.js'
 
-/** werift gathers no host candidate on `lo` unless told to, and the suite runs with only `lo`. */
-const LoopbackPeerConnection = class extends WeriftPeerConnection {
-  constructor(config: RTCConfiguration = {}) {
-    super({ ...(config as object), iceAdditionalHostAddresses: ['127.0.0.1'] })
-  }
-} as unknown as PeerConnectionConstructor
+// The suite runs with only `lo`, where werift gathers no host candidate unless told to.
+const LoopbackPeerConnection = weriftPeerConnection(WeriftPeerConnection, { loopback: true })
 
 const RTP_PACKETS = 100
 
