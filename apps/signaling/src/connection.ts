@@ -266,21 +266,31 @@ export function handleConnection(socket: WebSocket, request: IncomingMessage, co
     }
   }
 
-  const handleFrame = async (data: RawData, isBinary: boolean, arrivedAt: number): Promise<void> => {
-    if (closed) return
-    // A handler bug must cost one error reply, never the process or the other peers.
+  // A handler bug must cost one error reply, never the process or the other peers.
+  const handlerFailed = (error: unknown): void => {
+    log.error({ err: error }, 'failed to handle a frame')
+    sendError('internal')
+  }
+
+  /** Handles one frame; returns a promise only when a step is asynchronous (a join's token check). */
+  const handleFrame = (data: RawData, isBinary: boolean, arrivedAt: number): Promise<void> | undefined => {
+    if (closed) return undefined
     try {
-      if (isBinary) return sendError('binary-frame')
+      if (isBinary) {
+        sendError('binary-frame')
+        return undefined
+      }
       const decoded = decode(rawText(data), 'client')
       if (!decoded.ok) {
         const { code, message, path, ref } = decoded.error
-        return sendError(code, { message, path, ref })
+        sendError(code, { message, path, ref })
+        return undefined
       }
       frameArrivedAt = arrivedAt
-      await dispatch(decoded.message)
+      return dispatch(decoded.message)?.catch(handlerFailed)
     } catch (error) {
-      log.error({ err: error }, 'failed to handle a frame')
-      sendError('internal')
+      handlerFailed(error)
+      return undefined
     }
   }
 
@@ -294,15 +304,21 @@ export function handleConnection(socket: WebSocket, request: IncomingMessage, co
   }
 
   const admitFrame = createFrameGuard(policy.rateLimits)
-  // Frames wait here while a join's token is verified (asynchronously), so none overtakes the join.
-  let backlog: Promise<void> = Promise.resolve()
+  // Frames wait here while a join's token is verified (asynchronously), so none overtakes the
+  // join; otherwise each frame is handled at once, with no promise per frame on the hot path.
+  let backlog: Promise<void> | undefined
   let closed = false
   socket.on('message', (data, isBinary) => {
     const arrivedAt = performance.now()
     // Checked on arrival, before queueing: a flood costs no memory even while a join is pending.
     const verdict = admitFrame(byteLength(data))
     if (verdict !== 'ok') return onLimited(verdict)
-    backlog = backlog.then(() => handleFrame(data, isBinary, arrivedAt))
+    const pending = backlog ? backlog.then(() => handleFrame(data, isBinary, arrivedAt)) : handleFrame(data, isBinary, arrivedAt)
+    if (!pending) return
+    const settled: Promise<void> = pending.then(() => {
+      if (backlog === settled) backlog = undefined
+    })
+    backlog = settled
   })
 
   socket.once('close', (code) => {

@@ -143,5 +143,6 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 function escape(key: string): string {
-  return key.replace(/~/g, '~0').replace(/\//g, '~1')
+  // Hot path: nearly every key needs no escaping, so skip the two replaces for those.
+  return key.includes('~') || key.includes('/') ? key.replace(/~/g, '~0').replace(/\//g, '~1') : key
 }
