@@ -70,3 +70,44 @@ test('signaling restart mid-call: media keeps flowing, both sessions resume with
     expect(await p.errors(), `errors on ${p.name}`).toEqual([])
   }
 })
+
+test('graceful drain: SIGTERM mid-call sends draining, exits 0, and both sessions resume on the next server', async ({
+  signaling,
+  participant,
+  room,
+}) => {
+  const server = await signaling()
+  const alice = await participant('alice')
+  const bob = await participant('bob')
+  await alice.join(server.url, room)
+  await bob.join(server.url, room)
+  await expectDecoding(alice, bob)
+  await expectDecoding(bob, alice)
+  const ids = [alice.peerId, bob.peerId]
+
+  // The clients leave as soon as they hear `draining`, so the drain ends long before its timeout.
+  expect(await server.drain(), 'the drained process exits cleanly').toBe(0)
+  for (const p of [alice, bob]) {
+    expect((await p.events('draining')).length, `${p.name} heard draining`).toBe(1)
+  }
+  await expectMediaFlowing(
+    [
+      [alice, bob],
+      [bob, alice],
+    ],
+    1_000,
+    'between the two servers',
+  )
+
+  await server.restart()
+  for (const p of [alice, bob]) {
+    await expect
+      .poll(async () => (await p.events('resumed')).map((e) => e.sameSession), { message: `${p.name} resumes its session`, timeout: 15_000 })
+      .toEqual([true])
+  }
+  expect([await alice.page.evaluate(() => window.peerlane.peerId()), await bob.page.evaluate(() => window.peerlane.peerId())]).toEqual(ids)
+  for (const p of [alice, bob]) {
+    expect(await p.events('peer-left'), `no peer-left on ${p.name}`).toEqual([])
+    expect(await p.errors(), `errors on ${p.name}`).toEqual([])
+  }
+})

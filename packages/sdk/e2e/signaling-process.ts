@@ -59,6 +59,15 @@ export class SignalingProcess {
     await this.terminate('SIGTERM', 3_000)
   }
 
+  /** SIGTERM, as an orchestrator sends before a deploy; resolves with the exit code. */
+  async drain(): Promise<number | null> {
+    const child = this.child
+    if (!child) throw new Error('signaling: not running')
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
+    await this.terminate('SIGTERM')
+    return exited
+  }
+
   private async launch(): Promise<void> {
     const args = [BIN, '--port', String(this.currentPort), '--host', '127.0.0.1', '--resume-secret', RESUME_SECRET, '--log-level', 'warn']
     if (this.options.resumeGraceMs !== undefined) args.push('--resume-grace-ms', String(this.options.resumeGraceMs))

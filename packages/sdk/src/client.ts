@@ -81,6 +81,8 @@ export interface ClientEvents extends PeerFeatureEvents {
   state: (state: ClientState) => void
   /** The signaling session was resumed after a drop (`sameSession`: same peer id, connections kept). */
   resumed: (event: { sameSession: boolean }) => void
+  /** The server is shutting down; the client reconnects and resumes on its own (show "reconnecting…"). */
+  draining: (event: { reconnectAfterMs: number | undefined }) => void
   error: (error: PeerlaneError) => void
 }
 
@@ -420,8 +422,12 @@ export class PeerlaneClient extends Emitter<ClientEvents> {
         return
       }
       case 'draining':
-        // The server closes with 1012 next; reconnect after the delay it asks for.
+        // Leave at once rather than wait for the server's 1012: its drain then ends sooner, and
+        // the reconnect, after the delay it asks for, may land on another node meanwhile.
+        this.emit('draining', { reconnectAfterMs: message.reconnectAfterMs })
         this.drainDelayMs = message.reconnectAfterMs
+        this.signaling?.close()
+        this.onSignalingLost(CLOSE_CODES.serviceRestart, 'server draining')
         return
       case 'error':
         this.emit('error', PeerlaneError.fromServer(message.code, message.message))
