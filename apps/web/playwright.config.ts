@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process'
 import { defineConfig } from '@playwright/test'
+import { CHROMIUM_PATH, chromiumArgs } from '../../scripts/chromium.mjs'
 
 /**
  * One production signaling server serves the built app (`dist`) for the whole suite. The config
@@ -33,21 +34,10 @@ export default defineConfig({
     screenshot: 'only-on-failure',
     trace: 'retain-on-failure',
     launchOptions: {
-      executablePath: '/usr/bin/chromium',
-      args: [
-        // Three fake cameras, so switching devices mid-call can be tested. The second one sends
-        // Y16 (depth) frames that no video encoder takes; the tests switch to the third (MJPEG).
-        '--use-fake-device-for-media-stream=device-count=3',
-        '--use-fake-ui-for-media-stream',
-        '--allow-loopback-in-peer-connection',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
+      executablePath: CHROMIUM_PATH,
+      // Three fake cameras, so switching devices mid-call can be tested. The second one sends
+      // Y16 (depth) frames that no video encoder takes; the tests switch to the third (MJPEG).
+      args: chromiumArgs({ fakeDevice: 'device-count=3' }),
     },
   },
   webServer: {

@@ -4,30 +4,19 @@ import { copyFileSync, mkdirSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
 import { chromium } from 'playwright-core'
+import { CHROMIUM_PATH, chromiumArgs } from '../../scripts/chromium.mjs'
 import { startServer } from '../lib/servers.mjs'
 import { summarize } from '../lib/stats.mjs'
 
 export const CALLS = 12
 const PAGE_DIR = fileURLToPath(new URL('../results/tmp/page/', import.meta.url))
-const FLAGS = [
-  '--use-fake-device-for-media-stream',
-  '--use-fake-ui-for-media-stream',
-  '--allow-loopback-in-peer-connection',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-]
 
 export async function firstFrameSection(log) {
   mkdirSync(PAGE_DIR, { recursive: true })
   copyFileSync(fileURLToPath(new URL('../page/index.html', import.meta.url)), `${PAGE_DIR}index.html`)
   await build({ entryPoints: [fileURLToPath(new URL('../page/first-frame.mjs', import.meta.url))], bundle: true, format: 'esm', platform: 'browser', outfile: `${PAGE_DIR}first-frame.js`, logLevel: 'silent' })
   const server = await startServer('peerlane', ['--static-dir', PAGE_DIR])
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: FLAGS })
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: chromiumArgs() })
   try {
     const page = await browser.newPage()
     await page.goto(server.httpUrl)

@@ -1,4 +1,5 @@
 import { defineConfig } from '@playwright/test'
+import { CHROMIUM_PATH, chromiumArgs } from '../../scripts/chromium.mjs'
 
 /**
  * The SDK's browser suite: the built SDK in Debian's Chromium against the real signaling bin,
@@ -22,19 +23,8 @@ export default defineConfig({
     permissions: ['camera', 'microphone'],
     trace: 'retain-on-failure',
     launchOptions: {
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--use-fake-device-for-media-stream',
-        '--use-fake-ui-for-media-stream',
-        '--allow-loopback-in-peer-connection',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
+      executablePath: CHROMIUM_PATH,
+      args: chromiumArgs(),
     },
   },
 })

@@ -20,6 +20,7 @@ import { Value } from '@sinclair/typebox/value'
 import type { Logger } from 'pino'
 import { WebSocket, type RawData } from 'ws'
 import type { AuthFailureReason, RoomTokenClaims } from './auth.js'
+import { connectionLog } from './connection-log.js'
 import { checkMessageLimits, createFrameGuard, type FrameVerdict } from './limits.js'
 import { errorFrame, type ErrorDetail } from './messages.js'
 import type { ConnectionPolicy } from './policy.js'
@@ -55,8 +56,8 @@ interface Membership {
 /** Wires one accepted socket to the room registry; owns the socket's membership until it closes. */
 export function handleConnection(socket: WebSocket, request: IncomingMessage, context: ConnectionContext): void {
   const { registry, policy } = context
-  const baseLog = context.logger.child({ remote: request.socket.remoteAddress })
-  let log = baseLog
+  const remote = request.socket.remoteAddress
+  const log = connectionLog(context.logger, { remote })
   socket.on('error', (error) => log.debug({ err: error }, 'socket error'))
 
   /** Sends one frame; false when the socket can no longer take it (closing, or stuck). */
@@ -94,7 +95,7 @@ export function handleConnection(socket: WebSocket, request: IncomingMessage, co
   const enter = (session: Session, implicit: boolean): void => {
     closeLobby()
     membership = { session, implicit }
-    log = baseLog.child({ room: session.room, peerId: session.peerId })
+    log.rebind({ remote, room: session.room, peerId: session.peerId })
   }
 
   const welcome = (session: Session, resumed: boolean): void => {
@@ -176,7 +177,7 @@ export function handleConnection(socket: WebSocket, request: IncomingMessage, co
     membership = undefined
     end(session, 'left')
     log.debug('left')
-    log = baseLog
+    log.rebind({ remote })
   }
 
   const onJoin = (message: Join): void | Promise<void> => {
@@ -210,7 +211,7 @@ export function handleConnection(socket: WebSocket, request: IncomingMessage, co
   const evict = (session: Session) => (): void => {
     if (membership?.session === session) {
       membership = undefined
-      log = baseLog
+      log.rebind({ remote })
     }
     end(session, 'replaced')
     policy.metrics.dropped.inc({ reason: 'replaced' })
