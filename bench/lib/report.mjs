@@ -10,7 +10,7 @@ const verdict = (measured, target) => {
 export const TARGETS = { cpuRatio: 1.1, bytesPerIdlePeer: 10 * 1024, sdkGzipBytes: 10 * 1024, firstFrameMs: 300 }
 
 export function renderMarkdown(results) {
-  const { machine, relay, memory, sdk, firstFrame, validation } = results
+  const { machine, relay, memory, sdk, firstFrame, validation, flood } = results
   const out = []
   out.push(`# Peerlane bench — ${results.date}`, '')
   out.push(`Machine: ${machine.cpu}, ${machine.memoryGiB} GiB, ${machine.os}, Node ${machine.node}; ${machine.network}. Load average (1 min) ${machine.loadAverage1m.atStart} at start, ${machine.loadAverage1m.atEnd} at end. Total run ${results.durationS} s.`, '')
@@ -61,5 +61,13 @@ export function renderMarkdown(results) {
     out.push(`| ${type} | ${row.bytes} | ${k(row.decodeOps)} | ${k(row.parseOps)} | ${row.costRatio.toFixed(2)}× |`)
   }
   out.push('')
+
+  out.push('## 6. A well-behaved pair under a flood (server with its default abuse limits)', '')
+  out.push(`${flood.repeats} repeats × ${flood.durationMs / 1000} s; the pair relays ${flood.pairRate} msg/s in one room while one connection in another room sends as fast as it can, reconnecting whenever it is thrown out.`, '')
+  out.push('| pair latency | idle | under flood | ratio |')
+  out.push('|---|---|---|---|')
+  out.push(`| p50 ms | ${spread(flood.idle.p50, 3)} | ${spread(flood.flooded.p50, 3)} | ${flood.p50Ratio.toFixed(2)}× |`)
+  out.push(`| p99 ms | ${spread(flood.idle.p99, 3)} | ${spread(flood.flooded.p99, 3)} | ${flood.p99Ratio.toFixed(2)}× |`, '')
+  out.push(`Pair messages lost: ${flood.pairLost}. Flood frames sent per repeat: ${spread(flood.flood.sent, 0)}; rate-limited replies: ${spread(flood.flood.rateLimited, 0)}; flooder connections closed by the server: ${spread(flood.flood.closedByServer, 0)}.`, '')
   return out.join('\n')
 }

@@ -30,6 +30,8 @@ const LIMIT_FLAGS = [
 export function startServer(kind, extraArgs = []) {
   const spec = {
     peerlane: { args: [root('apps/signaling/dist/main.js'), '--port', '0', '--log-level', 'silent', ...LIMIT_FLAGS, ...extraArgs], port: /listening on http:\/\/[^:]+:(\d+)/ },
+    // As deployed, abuse limits included: for the flood section, where they are what is measured.
+    'peerlane-defaults': { args: [root('apps/signaling/dist/main.js'), '--port', '0', '--log-level', 'silent', ...extraArgs], port: /listening on http:\/\/[^:]+:(\d+)/ },
     baseline: { args: [IMPORT_FLAG, root('bench/baseline/tutorial-relay.mjs'), '0'], port: /listening (\d+)/ },
     'peerlane-memory': { args: [IMPORT_FLAG, root('bench/servers/peerlane-memory-server.mjs')], port: /listening (\d+)/, ipc: true },
   }[kind]

@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { loadavg } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { firstFrameSection } from '../sections/first-frame.mjs'
+import { floodSection } from '../sections/flood.mjs'
 import { memorySection, PEERS } from '../sections/memory.mjs'
 import { relaySection } from '../sections/relay.mjs'
 import { sdkSizeSection } from '../sections/sdk-size.mjs'
@@ -35,6 +36,8 @@ log('bench: 2 — idle memory per peer')
 const memory = await memorySection(log)
 log('bench: 4 — time to first remote frame')
 const firstFrame = await firstFrameSection(log)
+log('bench: 6 — a well-behaved pair under a flood')
+const flood = await floodSection(log)
 
 const results = {
   date: new Date().toISOString(),
@@ -46,6 +49,7 @@ const results = {
   sdk,
   firstFrame,
   validation,
+  flood,
 }
 const markdown = renderMarkdown(results)
 mkdirSync(RESULTS, { recursive: true })
