@@ -78,6 +78,8 @@ interface Link {
   readonly remoteStreams: Map<string, MediaStream>
   shownScreen: MediaStream | null
   screenSender: RTCRtpSender | undefined
+  /** The transceiver of the first share, reused by later ones. */
+  screenTransceiver: RTCRtpTransceiver | undefined
   statsSample: StatsSample | undefined
   readonly disposers: Array<() => void>
 }
@@ -125,6 +127,7 @@ export class PeerFeatures {
       remoteStreams: new Map(),
       shownScreen: null,
       screenSender: undefined,
+      screenTransceiver: undefined,
       statsSample: undefined,
       disposers: [],
     }
@@ -383,8 +386,21 @@ export class PeerFeatures {
   }
 
   private addScreen(link: Link): void {
-    if (!this.screen || link.screenSender) return
-    link.screenSender = link.connection.addTrack(this.screen.track, this.screen.stream)
+    const screen = this.screen
+    if (!screen || link.screenSender) return
+    // Later shares reuse the first share's transceiver: addTrack would add an m-line per share,
+    // and the offer would grow until the protocol's SDP cap refused it.
+    const idle = link.screenTransceiver
+    if (idle) {
+      link.screenSender = idle.sender
+      idle.sender.setStreams?.(screen.stream)
+      idle.direction = 'sendrecv'
+      idle.sender.replaceTrack(screen.track).catch((cause: unknown) => this.host.logger().warn(`screen share to ${link.peer.id} failed`, cause))
+      return
+    }
+    const sender = link.connection.addTrack(screen.track, screen.stream)
+    link.screenSender = sender
+    link.screenTransceiver = link.connection.getTransceivers().find((transceiver) => transceiver.sender === sender)
   }
 
   private endScreen(): void {
