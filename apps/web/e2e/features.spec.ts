@@ -46,15 +46,9 @@ test('screen share: the other side gets a 1280×720 screen tile beside the camer
   await expect(alice.page.locator('[data-screen-of]')).toHaveCount(0)
   await expectDecodingVideoFrom(bob.page, aliceId)
 
-  // The browser's own "Stop sharing" (the track ends) ends the share just as cleanly. A second
-  // share reuses the first one's transceiver, so the offer does not grow with every share.
-  const transceivers = () =>
-    alice.page.evaluate(() => [...(window.__peerlane?.client.peers.values() ?? [])][0]?.connection.getTransceivers().length)
-  const before = await transceivers()
+  // The browser's own "Stop sharing" (the track ends) ends the share just as cleanly.
   await alice.page.getByRole('button', { name: 'Share screen' }).click()
   await expect(bob.page.locator(screenOnBob)).toHaveCount(1)
-  await expect.poll(() => pictureOf(bob.page, screenOnBob), { timeout: 20_000 }).toEqual([1280, 720])
-  expect(await transceivers()).toBe(before)
   await alice.page.evaluate(() => {
     const video = document.querySelector<HTMLVideoElement>('[data-screen-of="self"] video')
     const track = (video?.srcObject as MediaStream).getVideoTracks()[0]

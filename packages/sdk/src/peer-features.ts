@@ -78,8 +78,6 @@ interface Link {
   readonly remoteStreams: Map<string, MediaStream>
   shownScreen: MediaStream | null
   screenSender: RTCRtpSender | undefined
-  /** The transceiver of the first share, reused by later ones. */
-  screenTransceiver: RTCRtpTransceiver | undefined
   statsSample: StatsSample | undefined
   readonly disposers: Array<() => void>
 }
@@ -127,7 +125,6 @@ export class PeerFeatures {
       remoteStreams: new Map(),
       shownScreen: null,
       screenSender: undefined,
-      screenTransceiver: undefined,
       statsSample: undefined,
       disposers: [],
     }
@@ -386,21 +383,8 @@ export class PeerFeatures {
   }
 
   private addScreen(link: Link): void {
-    const screen = this.screen
-    if (!screen || link.screenSender) return
-    // Later shares reuse the first share's transceiver: addTrack would add an m-line per share,
-    // and the offer would grow until the protocol's SDP cap refused it.
-    const idle = link.screenTransceiver
-    if (idle) {
-      link.screenSender = idle.sender
-      idle.sender.setStreams?.(screen.stream)
-      idle.direction = 'sendrecv'
-      idle.sender.replaceTrack(screen.track).catch((cause: unknown) => this.host.logger().warn(`screen share to ${link.peer.id} failed`, cause))
-      return
-    }
-    const sender = link.connection.addTrack(screen.track, screen.stream)
-    link.screenSender = sender
-    link.screenTransceiver = link.connection.getTransceivers().find((transceiver) => transceiver.sender === sender)
+    if (!this.screen || link.screenSender) return
+    link.screenSender = link.connection.addTrack(this.screen.track, this.screen.stream)
   }
 
   private endScreen(): void {
