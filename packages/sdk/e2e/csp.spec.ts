@@ -1,5 +1,5 @@
 import { CSP } from './global-setup.js'
-import { expectDecoding } from './participant.js'
+import { joinCall } from './participant.js'
 import { expect, test } from './test.js'
 
 test('the SDK calls under a strict CSP (no unsafe-eval): no violation, and eval is really blocked', async ({ signaling, participant, room }) => {
@@ -12,10 +12,7 @@ test('the SDK calls under a strict CSP (no unsafe-eval): no violation, and eval 
   const harness = await alice.page.request.get(new URL('/harness.js', alice.page.url()).toString())
   expect(harness.headers()['content-security-policy']).toBe(CSP)
 
-  await alice.join(server.url, room)
-  await bob.join(server.url, room)
-  await expectDecoding(alice, bob)
-  await expectDecoding(bob, alice)
+  await joinCall(server.url, room, alice, bob)
   // Signaling frames were decoded and validated on both pages without generating code.
   expect(await alice.cspViolations()).toEqual([])
   expect(await bob.cspViolations()).toEqual([])

@@ -1,5 +1,5 @@
 import type { SignalingStep } from './fixtures/harness.js'
-import { expectDecoding, expectEveryVideoMidDecoding, type Participant } from './participant.js'
+import { expectEveryVideoMidDecoding, joinCall, type Participant } from './participant.js'
 import { expect, test } from './test.js'
 
 const ROUNDS = 20
@@ -21,10 +21,7 @@ test(`forced glare: both peers add or remove a track at the same moment, ${ROUND
   const server = await signaling()
   const alice = await participant('alice')
   const bob = await participant('bob')
-  await alice.join(server.url, room)
-  await bob.join(server.url, room)
-  await expectDecoding(alice, bob)
-  await expectDecoding(bob, alice)
+  await joinCall(server.url, room, alice, bob)
 
   const pairs: Array<[Participant, Participant]> = [
     [alice, bob],

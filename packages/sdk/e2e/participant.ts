@@ -90,6 +90,14 @@ export async function expectDecoding(receiver: Participant, sender: Participant 
   await expect.poll(() => receiver.framesDecoded(sender), { message: `${label}, still`, timeout }).toBeGreaterThan(seen)
 }
 
+/** Joins `first` then `second` to `room` and waits until each decodes the other's video. */
+export async function joinCall(url: string, room: string, first: Participant, second: Participant): Promise<void> {
+  await first.join(url, room)
+  await second.join(url, room)
+  await expectDecoding(first, second)
+  await expectDecoding(second, first)
+}
+
 /**
  * Waits until every video mid on which `sender` is negotiated to send to `receiver` has decoded
  * more frames than in `before` (mids new since then count from 0).

@@ -1,4 +1,4 @@
-import { expectDecoding, expectEveryVideoMidDecoding, type Participant } from './participant.js'
+import { expectEveryVideoMidDecoding, joinCall, type Participant } from './participant.js'
 import { expect, test } from './test.js'
 
 /** Asserts video from the other side keeps being decoded on both pages, sample after sample, for `forMs`. */
@@ -25,10 +25,7 @@ test('signaling restart mid-call: media keeps flowing, both sessions resume with
   const server = await signaling()
   const alice = await participant('alice')
   const bob = await participant('bob')
-  await alice.join(server.url, room)
-  await bob.join(server.url, room)
-  await expectDecoding(alice, bob)
-  await expectDecoding(bob, alice)
+  await joinCall(server.url, room, alice, bob)
   const ids = [alice.peerId, bob.peerId]
   const pairs: Array<[Participant, Participant]> = [
     [alice, bob],
@@ -79,10 +76,7 @@ test('graceful drain: SIGTERM mid-call sends draining, exits 0, and both session
   const server = await signaling()
   const alice = await participant('alice')
   const bob = await participant('bob')
-  await alice.join(server.url, room)
-  await bob.join(server.url, room)
-  await expectDecoding(alice, bob)
-  await expectDecoding(bob, alice)
+  await joinCall(server.url, room, alice, bob)
   const ids = [alice.peerId, bob.peerId]
 
   // The clients leave as soon as they hear `draining`, so the drain ends long before its timeout.
