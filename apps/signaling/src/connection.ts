@@ -226,7 +226,7 @@ export function handleConnection(socket: WebSocket, request: IncomingMessage, co
   }
 
   // Joining an existing room never creates one, so only a new room counts against maxRooms.
-  const roomAvailable = (room: string): boolean => registry.others(room, '').length > 0 || registry.stats().rooms < policy.maxRooms
+  const roomAvailable = (room: string): boolean => registry.has(room) || registry.roomCount < policy.maxRooms
 
   // When the current relay frame arrived, for the relay latency histogram.
   let frameArrivedAt = 0

@@ -13,7 +13,7 @@ export interface Member extends Recipient {
   readonly name?: string | undefined
 }
 
-export type JoinResult = { readonly ok: true; readonly others: readonly Member[] } | { readonly ok: false; readonly code: 'room-full' }
+export type JoinResult = { readonly ok: true } | { readonly ok: false; readonly code: 'room-full' }
 
 export interface RoomStats {
   readonly rooms: number
@@ -43,14 +43,21 @@ export class RoomRegistry {
     this.#maxPeersPerRoom = maxPeersPerRoom
   }
 
-  /** Adds `member` to `room` (created on demand); returns the members that were already there. */
+  /** Adds `member` to `room` (created on demand). */
   join(room: string, member: Member): JoinResult {
     const members = this.#rooms.get(room) ?? new Map<string, Member>()
     if (members.size >= this.#maxPeersPerRoom) return { ok: false, code: 'room-full' }
-    const others = [...members.values()]
     members.set(member.peerId, member)
     this.#rooms.set(room, members)
-    return { ok: true, others }
+    return { ok: true }
+  }
+
+  has(room: string): boolean {
+    return this.#rooms.has(room)
+  }
+
+  get roomCount(): number {
+    return this.#rooms.size
   }
 
   /** Removes `member` from `room`, deleting the room once empty; returns who is left. */
