@@ -21,6 +21,8 @@ export const CLOSE_CODES = {
   unauthorized: 4001,
   /** A newer session with the same identity replaced this one. Do not reconnect automatically. */
   replaced: 4002,
+  /** The socket did not join a room within the server's timeout. Reconnect when ready to join. */
+  joinTimeout: 4003,
 } as const
 
 export type CloseCodeName = keyof typeof CLOSE_CODES
@@ -37,4 +39,5 @@ export const CLOSE_CODE_DESCRIPTIONS: Record<CloseCode, string> = {
   1013: 'Try again later: the server is overloaded. Retry with backoff.',
   4001: 'Unauthorized: the join token was rejected. Get a new token; do not retry with this one.',
   4002: 'Replaced: a newer session with the same identity took over. Do not reconnect automatically.',
+  4003: 'Join timeout: the socket sent no `join` (nor, for a tutorial client, a relayed message) in time. Reconnect when ready to join.',
 }

@@ -19,6 +19,8 @@ export const ERROR_CODES = {
     'Another session holds this token’s identity and the server rejects duplicates. Leave the other session first.',
   'rate-limited':
     'The connection sent more messages or bytes per second than allowed; the message was dropped. Slow down; persistent abuse is disconnected (1008).',
+  'too-many-joins':
+    'The client’s address made too many joins that failed or found no room (what guessing room names looks like). The join was refused; wait a minute before retrying.',
   'server-full': 'The server holds its maximum number of rooms or connections. Retry later or elsewhere.',
   draining: 'The server is shutting down and takes no new joins. Reconnect later or to another node.',
   internal: 'The server failed while handling the message. Retry; report it if it persists.',

@@ -14,10 +14,23 @@ export const PeerId = Type.String({
 })
 export type PeerId = Static<typeof PeerId>
 
+// What a display name may not contain: C0/C1 controls and DEL (NUL, newlines, ESC and so ANSI
+// sequences), line/paragraph separators, bidi embeddings, overrides and isolates (which reorder
+// what follows them on screen), and lone surrogates (not text at all). It must also show
+// something: blank names and names of invisible characters only (zero-width spaces, fillers,
+// variation selectors) are refused. The pattern is written to mean the same with and without
+// the regex `u` flag, so every JSON Schema validator reads it alike.
+const FORBIDDEN_IN_NAME = '[\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029\\u202A-\\u202E\\u2066-\\u2069]'
+const LONE_SURROGATE = '[\\uD800-\\uDBFF](?![\\uDC00-\\uDFFF])|(?<![\\uD800-\\uDBFF])[\\uDC00-\\uDFFF]'
+const VISIBLE =
+  '[^\\s\\u00AD\\u034F\\u061C\\u115F\\u1160\\u17B4\\u17B5\\u180B-\\u180F\\u200B-\\u200F\\u2060-\\u206F\\u2800\\u3164\\uFE00-\\uFE0F\\uFEFF\\uFFA0]'
+
 export const PeerName = Type.String({
   minLength: 1,
   maxLength: WIRE_LIMITS.nameLength,
-  description: 'Display name chosen by the participant.',
+  pattern: `^(?!.*${FORBIDDEN_IN_NAME})(?!.*(?:${LONE_SURROGATE}))(?=.*${VISIBLE}).*$`,
+  description:
+    'Display name chosen by the participant: 1–64 characters with at least one visible one; no control characters, line separators, bidi controls or lone surrogates. Servers NFC-normalise it.',
 })
 export type PeerName = Static<typeof PeerName>
 

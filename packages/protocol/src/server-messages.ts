@@ -25,6 +25,12 @@ export const Welcome = Type.Object({
   resumed: Type.Optional(
     Type.Boolean({ description: 'True when this welcome continues an earlier session: same peer id, queued messages follow.' }),
   ),
+  queueOverflowed: Type.Optional(
+    Type.Boolean({
+      description:
+        'True on a resumed welcome when the server dropped messages queued for this session (its queue caps were reached): renegotiate with every peer instead of waiting for them.',
+    }),
+  ),
 })
 export type Welcome = Static<typeof Welcome>
 
