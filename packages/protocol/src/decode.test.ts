@@ -2,6 +2,7 @@ import { Value } from '@sinclair/typebox/value'
 import { describe, expect, it } from 'vitest'
 import { ClientMessage } from './client-messages.js'
 import { decode, encode } from './decode.js'
+import { normalizeName } from './names.js'
 import { ServerMessage } from './server-messages.js'
 import { invalidVectors, validVectors } from './vectors.js'
 
@@ -68,5 +69,12 @@ describe('decode', () => {
   it('round-trips through encode', () => {
     const message = { type: 'ping', id: 3 } as const
     expect(decode(encode(message), 'client')).toEqual({ ok: true, message })
+  })
+})
+
+describe('normalizeName', () => {
+  it('gives the NFC form, so look-alike names are the same text', () => {
+    expect(normalizeName('Rene\u0301')).toBe('Ren\u00e9')
+    expect(normalizeName('Ren\u00e9')).toBe('Ren\u00e9')
   })
 })
