@@ -1,3 +1,3 @@
 import { defineConfig } from 'vitest/config'
 
-export default defineConfig({ test: { include: ['src/**/*.test.ts', 'compat/**/*.test.ts'] } })
+export default defineConfig({ test: { include: ['src/**/*.test.ts', 'compat/**/*.test.ts', 'reference/**/*.test.ts'] } })

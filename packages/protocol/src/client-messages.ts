@@ -28,7 +28,13 @@ export const Join = Type.Object(
     type: Type.Literal('join'),
     room: RoomName,
     name: Type.Optional(PeerName),
-    token: Type.Optional(Type.String({ minLength: 1, maxLength: WIRE_LIMITS.tokenLength })),
+    token: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: WIRE_LIMITS.tokenLength,
+        description: 'Room token (a JWT from the application’s backend) when the server requires one.',
+      }),
+    ),
     resumeToken: Type.Optional(
       Type.String({
         minLength: 1,
@@ -37,11 +43,14 @@ export const Join = Type.Object(
       }),
     ),
   },
-  strict,
+  { ...strict, description: 'Enter a room. The server answers `welcome` (or an `error`) and tells the room `peer-joined`.' },
 )
 export type Join = Static<typeof Join>
 
-export const Leave = Type.Object({ type: Type.Literal('leave') }, strict)
+export const Leave = Type.Object(
+  { type: Type.Literal('leave') },
+  { ...strict, description: 'Leave the room on purpose: the room hears `peer-left` (reason `left`) and the session cannot be resumed.' },
+)
 export type Leave = Static<typeof Leave>
 
 // `sdp` may also be a bare SDP string: the classic tutorial client sends `{ type: 'offer', sdp }`
@@ -55,7 +64,7 @@ export const Offer = Type.Object(
       description: 'An offer description `{ type: "offer", sdp }`, or the SDP text alone (legacy).',
     }),
   },
-  strict,
+  { ...strict, description: 'An SDP offer for the peer `to` (or, without `to`, every other peer of the room). Relayed with `from` stamped.' },
 )
 export type Offer = Static<typeof Offer>
 
@@ -68,7 +77,7 @@ export const Answer = Type.Object(
       description: 'An answer description `{ type: "answer", sdp }`, or the SDP text alone (legacy).',
     }),
   },
-  strict,
+  { ...strict, description: 'An SDP answer to an offer from `to`. Relayed with `from` stamped.' },
 )
 export type Answer = Static<typeof Answer>
 
@@ -86,11 +95,14 @@ export const Candidate = Type.Object(
     sdpMLineIndex: Type.Optional(Type.Union([SdpMLineIndex, Type.Null()])),
     usernameFragment: Type.Optional(Type.Union([UsernameFragment, Type.Null()])),
   },
-  strict,
+  { ...strict, description: 'A trickled ICE candidate for the peer `to`. Relayed with `from` stamped.' },
 )
 export type Candidate = Static<typeof Candidate>
 
-export const Ping = Type.Object({ type: Type.Literal('ping'), id: Type.Optional(PingId) }, strict)
+export const Ping = Type.Object(
+  { type: Type.Literal('ping'), id: Type.Optional(PingId) },
+  { ...strict, description: 'Keepalive: the server answers `pong` with the same `id`.' },
+)
 export type Ping = Static<typeof Ping>
 
 export const CLIENT_MESSAGES = {

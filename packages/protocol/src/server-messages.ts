@@ -31,10 +31,13 @@ export const Welcome = Type.Object({
         'True on a resumed welcome when the server dropped messages queued for this session (its queue caps were reached): renegotiate with every peer instead of waiting for them.',
     }),
   ),
-})
+}, { description: 'The answer to a successful `join`: your peer id, who is already in the room, ICE servers and a resume token.' })
 export type Welcome = Static<typeof Welcome>
 
-export const PeerJoined = Type.Object({ type: Type.Literal('peer-joined'), peer: PeerInfo })
+export const PeerJoined = Type.Object(
+  { type: Type.Literal('peer-joined'), peer: PeerInfo },
+  { description: 'Someone joined your room. By convention the newcomer sends the offers.' },
+)
 export type PeerJoined = Static<typeof PeerJoined>
 
 export const PeerLeftReason = Type.Union([
@@ -44,12 +47,18 @@ export const PeerLeftReason = Type.Union([
 ])
 export type PeerLeftReason = Static<typeof PeerLeftReason>
 
-export const PeerLeft = Type.Object({ type: Type.Literal('peer-left'), peerId: PeerId, reason: PeerLeftReason })
+export const PeerLeft = Type.Object(
+  { type: Type.Literal('peer-left'), peerId: PeerId, reason: PeerLeftReason },
+  { description: 'A peer left your room: on purpose (`left`), its connection was lost past the resume grace period (`disconnected`), or a newer session took over (`replaced`).' },
+)
 export type PeerLeft = Static<typeof PeerLeft>
 
 // A relayed message is the client's message with `to` dropped and `from` stamped by the server.
 const relayed = <T extends typeof Offer | typeof Answer | typeof Candidate>(schema: T) =>
-  Type.Composite([Type.Omit(schema, ['to', 'from']), Type.Object({ from: PeerId })], { additionalProperties: true })
+  Type.Composite([Type.Omit(schema, ['to', 'from']), Type.Object({ from: PeerId })], {
+    additionalProperties: true,
+    description: `A peer's \`${String(schema.properties.type.const)}\`, relayed: \`to\` dropped, \`from\` stamped by the server with the sender's peer id.`,
+  })
 
 export const RelayedOffer = relayed(Offer)
 export type RelayedOffer = Static<typeof RelayedOffer>
@@ -63,10 +72,13 @@ export const Draining = Type.Object({
   reconnectAfterMs: Type.Optional(
     Type.Integer({ minimum: 0, description: 'Suggested delay before reconnecting to resume the session.' }),
   ),
-})
+}, { description: 'The server is shutting down: reconnect (to another node, or after `reconnectAfterMs`) and resume.' })
 export type Draining = Static<typeof Draining>
 
-export const Pong = Type.Object({ type: Type.Literal('pong'), id: Type.Optional(PingId) })
+export const Pong = Type.Object(
+  { type: Type.Literal('pong'), id: Type.Optional(PingId) },
+  { description: 'The answer to `ping`, with its `id`.' },
+)
 export type Pong = Static<typeof Pong>
 
 export const ErrorCodeSchema = Type.Union(ERROR_CODE_LIST.map((code) => Type.Literal(code)))
@@ -77,7 +89,7 @@ export const ErrorMessage = Type.Object({
   message: Type.String({ maxLength: WIRE_LIMITS.errorMessageLength }),
   path: Type.Optional(Type.String()),
   ref: Type.Optional(Type.String()),
-})
+}, { description: 'Something you sent was refused, or a condition needs your attention (`code`). The connection stays open unless the code says otherwise.' })
 export type ErrorMessage = Static<typeof ErrorMessage>
 
 export const SERVER_MESSAGES = {
