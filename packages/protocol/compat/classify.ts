@@ -41,8 +41,10 @@ export function classify(before: Node, after: Node, file = 'schema'): Change[] {
   const changes: Change[] = []
   const add = (kind: ChangeKind, path: string, why: string) => changes.push({ kind, path: `${file}#${path}`, why })
 
-  if (before['x-protocol-version'] !== after['x-protocol-version']) {
-    add('breaking', '/x-protocol-version', `the protocol version changed from ${String(before['x-protocol-version'])} to ${String(after['x-protocol-version'])}`)
+  for (const key of ['x-protocol-version', 'x-peer-protocol-version']) {
+    if (before[key] === after[key]) continue
+    if (before[key] === undefined) add('additive', `/${key}`, `${key} announced (${String(after[key])})`)
+    else add('breaking', `/${key}`, `${key} changed from ${String(before[key])} to ${String(after[key])}`)
   }
   compareTable(record(before['x-error-codes']), record(after['x-error-codes']), '/x-error-codes', 'error code', false, add)
   compareTable(record(before['x-close-codes']), record(after['x-close-codes']), '/x-close-codes', 'close code', true, add)

@@ -1,7 +1,10 @@
 // The browser-weight entry (`@peerlane/protocol/codec`): decode/encode, codes, version and the
 // message types, without TypeBox's runtime. The SDK imports from here.
-export { PROTOCOL_VERSION, type ProtocolVersion } from './version.js'
-export { WIRE_LIMITS } from './limits.js'
+export { PROTOCOL_VERSION, PEER_PROTOCOL_VERSION, type ProtocolVersion, type PeerProtocolVersion } from './version.js'
+export { WIRE_LIMITS, PEER_LIMITS } from './limits.js'
+export { ROOM_NAME_PATTERN, isRoomName } from './room-name.js'
+export { descriptionOf, candidateOf, type SessionDescription } from './wire-forms.js'
+export { encodeChunk, decodeChunk, type FileChunk } from './chunk.js'
 export { ERROR_CODES, ERROR_CODE_LIST, isErrorCode, type ErrorCode } from './error-codes.js'
 export { CLOSE_CODES, CLOSE_CODE_DESCRIPTIONS, type CloseCode, type CloseCodeName } from './close-codes.js'
 export { normalizeName } from './names.js'
@@ -31,4 +34,21 @@ export type {
   ServerMessage,
   ServerMessageType,
 } from './server-messages.js'
+export { PEER_CHANNELS } from './peer-channels.js'
+export type {
+  PeerHello,
+  PeerChat,
+  PeerMediaState,
+  PeerFileOffer,
+  PeerFileAccept,
+  PeerFileDecline,
+  PeerFileDeclineReason,
+  PeerFileEnd,
+  PeerFileCancel,
+  PeerFileReceived,
+  PeerMessage,
+  PeerMessageType,
+  PeerControlMessage,
+  PeerFileMessage,
+} from './peer-messages.js'
 export type { PeerId, PeerInfo, RoomName, IceCandidate, IceServer } from './primitives.js'

@@ -1,17 +1,22 @@
 import { Value } from '@sinclair/typebox/value'
 import { describe, expect, it } from 'vitest'
 import { ClientMessage } from './client-messages.js'
+import { decodeChunk, encodeChunk } from './chunk.js'
 import { decode, encode } from './decode.js'
+import { PEER_LIMITS } from './limits.js'
+import { isRoomName } from './room-name.js'
+import { candidateOf, descriptionOf } from './wire-forms.js'
 import { normalizeName } from './names.js'
+import { PeerMessage } from './peer-messages.js'
 import { ServerMessage } from './server-messages.js'
 import { invalidVectors, validVectors } from './vectors.js'
 
-const unions = { client: ClientMessage, server: ServerMessage }
+const unions = { client: ClientMessage, server: ServerMessage, peer: PeerMessage }
 
 describe('golden vectors', () => {
-  it('has vectors of both kinds from both senders', () => {
+  it('has vectors of both kinds from every sender', () => {
     const all = [...validVectors(), ...invalidVectors()]
-    expect(new Set(all.map((v) => `${v.error ? 'invalid' : 'valid'}:${v.from}`)).size).toBe(4)
+    expect(new Set(all.map((v) => `${v.error ? 'invalid' : 'valid'}:${v.from}`)).size).toBe(6)
   })
 
   it.each(validVectors().map((v) => [v.name, v] as const))('valid %s decodes', (_name, vector) => {
@@ -76,5 +81,34 @@ describe('normalizeName', () => {
   it('gives the NFC form, so look-alike names are the same text', () => {
     expect(normalizeName('Rene\u0301')).toBe('Ren\u00e9')
     expect(normalizeName('Ren\u00e9')).toBe('Ren\u00e9')
+  })
+})
+
+describe('peer frames', () => {
+  it('refuses an over-long text frame before parsing it', () => {
+    const frame = JSON.stringify({ type: 'chat', id: 'm', text: 'x', sentAt: 1, pad: 'y'.repeat(PEER_LIMITS.textFrameLength) })
+    expect(decode(frame, 'peer')).toMatchObject({ ok: false, error: { code: 'invalid-message', path: '' } })
+  })
+
+  it('round-trips a file chunk and refuses frames shorter than the header or longer than a chunk', () => {
+    const chunk = encodeChunk(0xfeed_beef, new Uint8Array([1, 2, 3]))
+    expect(decodeChunk(chunk)).toEqual({ id: 0xfeed_beef, payload: new Uint8Array([1, 2, 3]) })
+    expect(decodeChunk(new Uint8Array(3))).toBeUndefined()
+    expect(decodeChunk(new Uint8Array(PEER_LIMITS.chunkFrameBytes + 1))).toBeUndefined()
+  })
+})
+
+describe('shared helpers', () => {
+  it('checks room names with the schema’s rule', () => {
+    expect(isRoomName('quiet-otter-7h3k_p2xw')).toBe(true)
+    for (const bad of ['', 'a b', 'x'.repeat(65), 'ünïcode', 'a/b']) expect(isRoomName(bad)).toBe(false)
+  })
+
+  it('unpacks the legacy forms of descriptions and candidates', () => {
+    expect(descriptionOf({ type: 'offer', sdp: 'v=0' })).toEqual({ type: 'offer', sdp: 'v=0' })
+    expect(descriptionOf({ type: 'answer', sdp: { type: 'answer', sdp: 'v=0' } })).toEqual({ type: 'answer', sdp: 'v=0' })
+    expect(candidateOf({ type: 'candidate', candidate: 'candidate:1', sdpMid: '0', sdpMLineIndex: 0 })).toEqual({ candidate: 'candidate:1', sdpMid: '0', sdpMLineIndex: 0 })
+    expect(candidateOf({ type: 'candidate', candidate: null })).toBeNull()
+    expect(candidateOf({ type: 'candidate', candidate: { candidate: 'c', sdpMid: null } })).toEqual({ candidate: 'c', sdpMid: null })
   })
 })

@@ -1,11 +1,16 @@
 import schema from '../schema/protocol.v1.json' with { type: 'json' }
 import type { ClientMessage } from './client-messages.js'
 import type { ErrorCode } from './error-codes.js'
+import { PEER_LIMITS } from './limits.js'
+import type { PeerMessage } from './peer-messages.js'
 import { firstError, type JsonSchema } from './schema-check.js'
 import type { ServerMessage } from './server-messages.js'
 
-/** Who sent a frame: a client (decoded by the server) or the server (decoded by a client). */
-export type Sender = 'client' | 'server'
+/**
+ * Who sent a frame: a client (decoded by the server), the server (decoded by a client), or
+ * another peer over a data channel (decoded by an SDK).
+ */
+export type Sender = 'client' | 'server' | 'peer'
 
 export interface DecodeError {
   readonly code: Extract<ErrorCode, 'bad-json' | 'invalid-message' | 'unknown-type'>
@@ -18,7 +23,7 @@ export interface DecodeError {
 
 export type DecodeResult<T> = { readonly ok: true; readonly message: T } | { readonly ok: false; readonly error: DecodeError }
 
-type MessageOf<S extends Sender> = S extends 'client' ? ClientMessage : ServerMessage
+type MessageOf<S extends Sender> = S extends 'client' ? ClientMessage : S extends 'server' ? ServerMessage : PeerMessage
 
 // Validation walks the committed JSON Schema (kept identical to the TypeBox definitions by a
 // test), so this module carries no TypeBox runtime into browsers and never compiles code.
@@ -31,6 +36,10 @@ function schemaFor(sender: Sender, type: string): JsonSchema | undefined {
 
 /** Parses one frame's text and validates it as a message from `sender`; returns the message or the first precise error. */
 export function decode<S extends Sender>(text: string, sender: S): DecodeResult<MessageOf<S>> {
+  // A data channel has no frame limit of its own: a hostile peer's huge frame is refused unparsed.
+  if (sender === 'peer' && text.length > PEER_LIMITS.textFrameLength) {
+    return fail({ code: 'invalid-message', message: `Frame longer than ${PEER_LIMITS.textFrameLength} characters`, path: '' })
+  }
   let value: unknown
   try {
     value = JSON.parse(text)
@@ -60,7 +69,7 @@ export function validate<S extends Sender>(value: unknown, sender: S): DecodeRes
 }
 
 /** Serialises a message for the wire: one JSON text frame. */
-export function encode(message: ClientMessage | ServerMessage): string {
+export function encode(message: ClientMessage | ServerMessage | PeerMessage): string {
   return JSON.stringify(message)
 }
 

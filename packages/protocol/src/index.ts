@@ -1,5 +1,8 @@
-export { PROTOCOL_VERSION, type ProtocolVersion } from './version.js'
-export { WIRE_LIMITS } from './limits.js'
+export { PROTOCOL_VERSION, PEER_PROTOCOL_VERSION, type ProtocolVersion, type PeerProtocolVersion } from './version.js'
+export { WIRE_LIMITS, PEER_LIMITS } from './limits.js'
+export { ROOM_NAME_PATTERN, isRoomName } from './room-name.js'
+export { descriptionOf, candidateOf, type SessionDescription } from './wire-forms.js'
+export { encodeChunk, decodeChunk, type FileChunk } from './chunk.js'
 export {
   RoomName,
   PeerId,
@@ -40,6 +43,24 @@ export {
   SERVER_MESSAGES,
   type ServerMessageType,
 } from './server-messages.js'
+export { PEER_CHANNELS } from './peer-channels.js'
+export {
+  PeerHello,
+  PeerChat,
+  PeerMediaState,
+  PeerFileOffer,
+  PeerFileAccept,
+  PeerFileDecline,
+  PeerFileDeclineReason,
+  PeerFileEnd,
+  PeerFileCancel,
+  PeerFileReceived,
+  PeerMessage,
+  PEER_MESSAGES,
+  type PeerMessageType,
+  type PeerControlMessage,
+  type PeerFileMessage,
+} from './peer-messages.js'
 export { ERROR_CODES, ERROR_CODE_LIST, isErrorCode, type ErrorCode } from './error-codes.js'
 export { CLOSE_CODES, CLOSE_CODE_DESCRIPTIONS, type CloseCode, type CloseCodeName } from './close-codes.js'
 export { normalizeName } from './names.js'

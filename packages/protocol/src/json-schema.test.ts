@@ -16,8 +16,9 @@ describe('committed JSON Schema', () => {
     const ajv = new Ajv2020({ strict: false, allErrors: false })
     const schema = protocolJsonSchema()
     ajv.addSchema(schema)
-    const checker = (from: 'client' | 'server') => {
-      const check = ajv.getSchema(`${String(schema.$id)}#/$defs/${from === 'client' ? 'ClientMessage' : 'ServerMessage'}`)
+    const unions = { client: 'ClientMessage', server: 'ServerMessage', peer: 'PeerMessage' } as const
+    const checker = (from: keyof typeof unions) => {
+      const check = ajv.getSchema(`${String(schema.$id)}#/$defs/${unions[from]}`)
       if (!check) throw new Error(`no ${from} definition in the schema`)
       return check
     }

@@ -1,8 +1,9 @@
 import { CLIENT_MESSAGES } from './client-messages.js'
 import { ERROR_CODES } from './error-codes.js'
 import { CLOSE_CODES } from './close-codes.js'
+import { PEER_MESSAGES } from './peer-messages.js'
 import { SERVER_MESSAGES } from './server-messages.js'
-import { PROTOCOL_VERSION } from './version.js'
+import { PEER_PROTOCOL_VERSION, PROTOCOL_VERSION } from './version.js'
 
 const SCHEMA_FILE = `protocol.v${PROTOCOL_VERSION}.json`
 
@@ -27,18 +28,21 @@ export function protocolJsonSchema(): Record<string, unknown> {
     title: `Peerlane signaling protocol v${PROTOCOL_VERSION}`,
     description:
       'JSON text frames over WebSocket, one message per frame, discriminated by `type`. ' +
-      'client.* are sent by clients; server.* by the server.',
+      'client.* are sent by clients; server.* by the server; peer.* by one SDK to another over their data channels (x-peer-protocol-version).',
     'x-protocol-version': PROTOCOL_VERSION,
+    'x-peer-protocol-version': PEER_PROTOCOL_VERSION,
     'x-error-codes': ERROR_CODES,
     'x-close-codes': CLOSE_CODES,
     // Client and server messages overlap (a relayed offer is a valid client offer with a
     // `from`), so the root is anyOf; within one direction exactly one message type matches.
-    anyOf: [{ $ref: '#/$defs/ClientMessage' }, { $ref: '#/$defs/ServerMessage' }],
+    anyOf: [{ $ref: '#/$defs/ClientMessage' }, { $ref: '#/$defs/ServerMessage' }, { $ref: '#/$defs/PeerMessage' }],
     $defs: {
       ClientMessage: { oneOf: refs(CLIENT_MESSAGES, 'client') },
       ServerMessage: { oneOf: refs(SERVER_MESSAGES, 'server') },
+      PeerMessage: { oneOf: refs(PEER_MESSAGES, 'peer') },
       ...defs(CLIENT_MESSAGES, 'client'),
       ...defs(SERVER_MESSAGES, 'server'),
+      ...defs(PEER_MESSAGES, 'peer'),
     },
   }
 }

@@ -17,3 +17,18 @@ export const WIRE_LIMITS = {
   pingIdLength: 64,
   errorMessageLength: 1024,
 } as const
+
+/**
+ * Size caps of the peer protocol (data-channel frames between SDKs), in characters unless named
+ * bytes. A frame over `textFrameLength` is dropped before it is parsed.
+ */
+export const PEER_LIMITS = {
+  idLength: 64,
+  chatLength: 4000,
+  fileNameLength: 255,
+  mimeTypeLength: 255,
+  streamIdLength: 128,
+  textFrameLength: 16 * 1024,
+  chunkHeaderBytes: 4,
+  chunkFrameBytes: 16 * 1024,
+} as const

@@ -1,9 +1,10 @@
 import { Type, type Static } from '@sinclair/typebox'
 import { WIRE_LIMITS } from './limits.js'
+import { ROOM_NAME_PATTERN } from './room-name.js'
 
 
 export const RoomName = Type.String({
-  pattern: `^[A-Za-z0-9_-]{1,${WIRE_LIMITS.roomLength}}$`,
+  pattern: ROOM_NAME_PATTERN,
   description: 'Room name: 1–64 characters of A–Z, a–z, 0–9, _ and -.',
 })
 export type RoomName = Static<typeof RoomName>
