@@ -8,6 +8,7 @@ export { encodeChunk, decodeChunk, type FileChunk } from './chunk.js'
 export { ERROR_CODES, ERROR_CODE_LIST, isErrorCode, type ErrorCode } from './error-codes.js'
 export { CLOSE_CODES, CLOSE_CODE_DESCRIPTIONS, type CloseCode, type CloseCodeName } from './close-codes.js'
 export { normalizeName } from './names.js'
+export { SUBPROTOCOLS, subprotocolOf, chooseSubprotocol, type SubprotocolChoice } from './subprotocol.js'
 export { decode, validate, encode, type Sender, type DecodeError, type DecodeResult } from './decode.js'
 export type {
   Join,

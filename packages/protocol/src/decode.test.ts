@@ -4,12 +4,13 @@ import { ClientMessage } from './client-messages.js'
 import { decodeChunk, encodeChunk } from './chunk.js'
 import { decode, encode } from './decode.js'
 import { PEER_LIMITS } from './limits.js'
+import { SUBPROTOCOLS, chooseSubprotocol } from './subprotocol.js'
 import { isRoomName } from './room-name.js'
 import { candidateOf, descriptionOf } from './wire-forms.js'
 import { normalizeName } from './names.js'
 import { PeerMessage } from './peer-messages.js'
 import { ServerMessage } from './server-messages.js'
-import { invalidVectors, validVectors } from './vectors.js'
+import { frozenV1Vectors, invalidVectors, validVectors } from './vectors.js'
 
 const unions = { client: ClientMessage, server: ServerMessage, peer: PeerMessage }
 
@@ -110,5 +111,23 @@ describe('shared helpers', () => {
     expect(candidateOf({ type: 'candidate', candidate: 'candidate:1', sdpMid: '0', sdpMLineIndex: 0 })).toEqual({ candidate: 'candidate:1', sdpMid: '0', sdpMLineIndex: 0 })
     expect(candidateOf({ type: 'candidate', candidate: null })).toBeNull()
     expect(candidateOf({ type: 'candidate', candidate: { candidate: 'c', sdpMid: null } })).toEqual({ candidate: 'c', sdpMid: null })
+  })
+})
+
+describe('subprotocol negotiation', () => {
+  it('picks peerlane.v1, accepts a client that offers none, and refuses only unknown Peerlane versions', () => {
+    expect(SUBPROTOCOLS).toEqual(['peerlane.v1'])
+    expect(chooseSubprotocol(['peerlane.v2', 'peerlane.v1'])).toEqual({ ok: true, protocol: 'peerlane.v1' })
+    expect(chooseSubprotocol([])).toEqual({ ok: true, protocol: undefined })
+    expect(chooseSubprotocol(['chat'])).toEqual({ ok: true, protocol: undefined })
+    const refused = chooseSubprotocol(['peerlane.v9'])
+    expect(refused.ok).toBe(false)
+    if (!refused.ok) expect(refused.reason).toMatch(/peerlane\.v9.*speaks peerlane\.v1/)
+  })
+})
+
+describe('frozen v1 vectors', () => {
+  it.each(frozenV1Vectors().map((v) => [v.name, v] as const))('%s still decodes', (_name, vector) => {
+    expect(decode(vector.frame, vector.from).ok).toBe(true)
   })
 })

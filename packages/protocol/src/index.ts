@@ -64,5 +64,6 @@ export {
 export { ERROR_CODES, ERROR_CODE_LIST, isErrorCode, type ErrorCode } from './error-codes.js'
 export { CLOSE_CODES, CLOSE_CODE_DESCRIPTIONS, type CloseCode, type CloseCodeName } from './close-codes.js'
 export { normalizeName } from './names.js'
+export { SUBPROTOCOLS, subprotocolOf, chooseSubprotocol, type SubprotocolChoice } from './subprotocol.js'
 export { decode, validate, encode, type Sender, type DecodeError, type DecodeResult } from './decode.js'
 export { protocolJsonSchema, protocolJsonSchemaText, JSON_SCHEMA_FILE } from './json-schema.js'

@@ -25,7 +25,7 @@ interface VectorFile {
 
 const root = new URL('../vectors/', import.meta.url)
 
-function load(kind: 'valid' | 'invalid'): GoldenVector[] {
+function load(kind: 'valid' | 'invalid' | 'frozen-v1/valid'): GoldenVector[] {
   const dir = new URL(`${kind}/`, root)
   return readdirSync(dir)
     .filter((file) => file.endsWith('.json'))
@@ -43,4 +43,12 @@ export function validVectors(): GoldenVector[] {
 
 export function invalidVectors(): GoldenVector[] {
   return load('invalid')
+}
+
+/**
+ * The valid vectors of protocol v1 as released, frozen: a v1 peer may send or expect any of
+ * these forever, so every later server and SDK must still accept them (never edit this copy).
+ */
+export function frozenV1Vectors(): GoldenVector[] {
+  return load('frozen-v1/valid')
 }
