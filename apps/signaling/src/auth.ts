@@ -1,4 +1,5 @@
-import { WIRE_LIMITS } from '@peerlane/protocol'
+import { PeerName, WIRE_LIMITS, normalizeName } from '@peerlane/protocol'
+import { Value } from '@sinclair/typebox/value'
 import { SignJWT, errors, importJWK, importPKCS8, importSPKI, jwtVerify, type CryptoKey, type JWK, type JWTPayload } from 'jose'
 
 /**
@@ -69,7 +70,7 @@ export async function createAuthenticator(keys: AuthKeys): Promise<Authenticator
           clockTolerance: CLOCK_TOLERANCE_SECONDS,
         })
         const claims = readClaims(payload)
-        if (!claims) return fail('malformed', 'Token claims are invalid (room, sub, name or caps)')
+        if (typeof claims === 'string') return fail('malformed', claims)
         if (!roomMatches(claims.room, room)) return fail('wrong-room', 'Token is not valid for this room')
         return { ok: true, claims }
       } catch (error) {
@@ -102,6 +103,7 @@ export async function mintToken(options: MintOptions): Promise<string> {
   if (!isRoomPattern(options.room)) throw new AuthConfigError(`room must be a room name or a pattern with *, got "${options.room}"`)
   if (options.identity.length === 0) throw new AuthConfigError('identity must not be empty')
   if (!(options.ttlSeconds > 0)) throw new AuthConfigError('ttlSeconds must be positive')
+  if (options.name !== undefined && readName(options.name) === undefined) throw new AuthConfigError(NAME_CLAIM_INVALID)
   const unknown = (options.capabilities ?? []).filter((cap) => !(CAPABILITIES as readonly string[]).includes(cap))
   if (unknown.length > 0) throw new AuthConfigError(`unknown capabilities: ${unknown.join(', ')} (known: ${CAPABILITIES.join(', ')})`)
 
@@ -154,15 +156,29 @@ async function importPrivateKey(text: string): Promise<CryptoKey> {
   }
 }
 
-function readClaims(payload: JWTPayload): RoomTokenClaims | undefined {
+const NAME_CLAIM_INVALID = `Token name claim is not a valid display name: 1–${WIRE_LIMITS.nameLength} characters once NFC-normalised, something visible, no control, line-separator or bidi characters, no lone surrogates`
+
+/** The claims, or why they are refused. */
+function readClaims(payload: JWTPayload): RoomTokenClaims | string {
   const { room, sub, name, caps } = payload
-  if (typeof room !== 'string' || !isRoomPattern(room)) return undefined
-  if (typeof sub !== 'string' || sub.length === 0 || sub.length > 256) return undefined
-  if (name !== undefined && (typeof name !== 'string' || name.length === 0 || name.length > WIRE_LIMITS.nameLength)) return undefined
-  if (caps !== undefined && (!Array.isArray(caps) || !caps.every((cap) => typeof cap === 'string'))) return undefined
+  if (typeof room !== 'string' || !isRoomPattern(room)) return 'Token room claim is not a room name or pattern'
+  if (typeof sub !== 'string' || sub.length === 0 || sub.length > 256) return 'Token sub claim must be 1–256 characters'
+  const normalizedName = name === undefined ? undefined : readName(name)
+  if (name !== undefined && normalizedName === undefined) return NAME_CLAIM_INVALID
+  if (caps !== undefined && (!Array.isArray(caps) || !caps.every((cap) => typeof cap === 'string'))) return 'Token caps claim must be an array of strings'
   // Unknown capabilities are ignored rather than refused, so a backend can grant newer ones first.
   const capabilities = ((caps ?? []) as string[]).filter((cap): cap is Capability => (CAPABILITIES as readonly string[]).includes(cap))
-  return { room, identity: sub, name, capabilities }
+  return { room, identity: sub, name: normalizedName, capabilities }
+}
+
+/**
+ * A name claim passes the same rules as `join.name` (the protocol's `PeerName`), since it is
+ * relayed to every peer just the same; it is NFC-normalised and must still fit afterwards.
+ */
+function readName(name: unknown): string | undefined {
+  if (!Value.Check(PeerName, name)) return undefined
+  const normalized = normalizeName(name)
+  return normalized.length <= WIRE_LIMITS.nameLength ? normalized : undefined
 }
 
 function classify(error: unknown): AuthResult {

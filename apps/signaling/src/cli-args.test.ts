@@ -65,6 +65,26 @@ describe('parseCliArgs', () => {
     if (!result.ok) expect(result.error).toMatch(message)
   })
 
+  it('takes a PEM public key (which starts with dashes) as the argument after --auth-public-key', () => {
+    const pem = '-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE\n-----END PUBLIC KEY-----\n'
+    expect(parseCliArgs(['--auth-public-key', pem, '--port', '0'], {})).toMatchObject({ ok: true, options: { port: 0, settings: { authPublicKey: pem } } })
+    expect(parseCliArgs([`--auth-public-key=${pem}`], {})).toMatchObject({ ok: true, options: { settings: { authPublicKey: pem } } })
+    expect(parseCliArgs(['--auth-secret', '-starts-with-a-dash-and-is-long-enough'], {})).toMatchObject({
+      ok: true,
+      options: { settings: { authSecret: '-starts-with-a-dash-and-is-long-enough' } },
+    })
+    // A forgotten value is still an error rather than swallowing the next flag.
+    expect(parseCliArgs(['--auth-public-key', '--port', '0'], {})).toMatchObject({ ok: false })
+  })
+
+  it('reads the queue, join-budget and revocation limits', () => {
+    const argv = ['--max-queued-bytes', '1000', '--max-queued-bytes-total', '9000', '--join-failures-per-ip-per-minute', '5']
+    expect(parseCliArgs(argv, { PEERLANE_MAX_REVOKED_RESUME_TOKENS: '10' })).toMatchObject({
+      ok: true,
+      options: { settings: { maxQueuedBytes: 1000, maxQueuedBytesTotal: 9000, joinFailuresPerIpPerMinute: 5, maxRevokedResumeTokens: 10 } },
+    })
+  })
+
   it('names the environment variable when the bad value came from it', () => {
     expect(parseCliArgs([], { PORT: 'x' })).toMatchObject({ ok: false, error: expect.stringMatching(/^PORT must/) })
     expect(parseCliArgs([], { PEERLANE_ICE_SERVERS: '[' })).toMatchObject({ ok: false, error: expect.stringMatching(/^PEERLANE_ICE_SERVERS/) })

@@ -33,6 +33,10 @@ type NumericSetting =
   | 'maxNameLength'
   | 'drainTimeoutMs'
   | 'drainReconnectAfterMs'
+  | 'maxQueuedBytes'
+  | 'maxQueuedBytesTotal'
+  | 'joinFailuresPerIpPerMinute'
+  | 'maxRevokedResumeTokens'
 
 export type CliSettings = Partial<Pick<SignalingConfig, NumericSetting | 'authSecret' | 'authPublicKey' | 'duplicateIdentity' | 'allowedOrigins'>> & {
   /** A file holding the ES256 public key; main.ts reads it. */
@@ -57,6 +61,10 @@ const NUMERIC_SETTINGS: readonly (readonly [flag: string, env: string, field: Nu
   ['max-name-length', 'PEERLANE_MAX_NAME_LENGTH', 'maxNameLength', 'characters of a display name in join'],
   ['drain-timeout-ms', 'PEERLANE_DRAIN_TIMEOUT_MS', 'drainTimeoutMs', 'on SIGTERM/SIGINT, wait this long for clients to leave, then close with 1012'],
   ['drain-reconnect-after-ms', 'PEERLANE_DRAIN_RECONNECT_AFTER_MS', 'drainReconnectAfterMs', 'reconnect delay suggested to clients in draining'],
+  ['max-queued-bytes', 'PEERLANE_MAX_QUEUED_BYTES', 'maxQueuedBytes', 'bytes queued for one dropped peer awaiting resume; oldest dropped past it'],
+  ['max-queued-bytes-total', 'PEERLANE_MAX_QUEUED_BYTES_TOTAL', 'maxQueuedBytesTotal', 'bytes queued over all dropped peers; longest-queueing peer loses its oldest'],
+  ['join-failures-per-ip-per-minute', 'PEERLANE_JOIN_FAILURES_PER_IP_PER_MINUTE', 'joinFailuresPerIpPerMinute', 'failed joins or joins creating a room per IP; more get too-many-joins'],
+  ['max-revoked-resume-tokens', 'PEERLANE_MAX_REVOKED_RESUME_TOKENS', 'maxRevokedResumeTokens', 'resume tokens revoked by leave remembered until expiry'],
 ]
 
 const usageLine = (left: string, env: string, text: string): string => `  ${left.padEnd(34)}${env.padEnd(38)}${text}`
@@ -110,7 +118,7 @@ export function parseCliArgs(argv: readonly string[], env: Readonly<Record<strin
   let values: Record<string, string | boolean | undefined>
   try {
     values = parseArgs({
-      args: [...argv],
+      args: joinDashedValues(argv),
       strict: true,
       allowPositionals: false,
       options: {
@@ -231,4 +239,31 @@ export function parseCliArgs(argv: readonly string[], env: Readonly<Record<strin
       resumeGraceMs: grace ? Number(grace.value) : DEFAULT_CONFIG.resumeGraceMs,
     },
   }
+}
+
+// Values that may start with a dash: a PEM begins with "-----BEGIN", and a secret may too.
+const DASHED_VALUE_FLAGS = new Set(['--auth-public-key', '--auth-secret', '--resume-secret'])
+
+/**
+ * parseArgs refuses `--flag <value>` when the value starts with a dash (it reads it as a flag);
+ * for flags whose values may, the pair is rewritten to `--flag=<value>`. A following known long
+ * flag is left alone, so a forgotten value is still reported rather than swallowing that flag.
+ */
+function joinDashedValues(argv: readonly string[]): string[] {
+  const args: string[] = []
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string
+    const value = argv[i + 1]
+    if (DASHED_VALUE_FLAGS.has(arg) && value !== undefined && value.startsWith('-') && !isLongFlag(value)) {
+      args.push(`${arg}=${value}`)
+      i++
+    } else {
+      args.push(arg)
+    }
+  }
+  return args
+}
+
+function isLongFlag(arg: string): boolean {
+  return /^--[a-z][a-z-]*(=|$)/.test(arg) || arg === '-h'
 }

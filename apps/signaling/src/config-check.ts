@@ -30,6 +30,10 @@ const POSITIVE: readonly NumericField[] = [
   'maxSdpLength',
   'maxCandidateLength',
   'maxNameLength',
+  'maxQueuedBytes',
+  'maxQueuedBytesTotal',
+  'joinFailuresPerIpPerMinute',
+  'maxRevokedResumeTokens',
 ]
 const NON_NEGATIVE: readonly NumericField[] = ['shutdownTimeoutMs', 'drainTimeoutMs', 'drainReconnectAfterMs']
 // Operators may tighten the protocol's field caps, never loosen them: clients validate against those.

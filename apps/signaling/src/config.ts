@@ -66,6 +66,14 @@ export interface SignalingConfig {
   drainTimeoutMs?: number
   /** The reconnect delay suggested to clients in `draining`. */
   drainReconnectAfterMs?: number
+  /** UTF-8 bytes queued for one peer during its grace period; the oldest frames are dropped past this. */
+  maxQueuedBytes?: number
+  /** UTF-8 bytes queued over all peers in their grace period; past this the longest-queueing peer loses its oldest frames. */
+  maxQueuedBytesTotal?: number
+  /** Joins per IP (IPv6: per /64) and minute that fail or name a room that does not exist yet; more get `too-many-joins`. */
+  joinFailuresPerIpPerMinute?: number
+  /** Resume tokens revoked by `leave` remembered at once (until their expiry); past this the oldest revocation falls back to expiry. */
+  maxRevokedResumeTokens?: number
 }
 
 export type DuplicateIdentityPolicy = 'replace' | 'reject'
@@ -100,6 +108,10 @@ export interface ResolvedConfig {
   readonly maxNameLength: number
   readonly drainTimeoutMs: number
   readonly drainReconnectAfterMs: number
+  readonly maxQueuedBytes: number
+  readonly maxQueuedBytesTotal: number
+  readonly joinFailuresPerIpPerMinute: number
+  readonly maxRevokedResumeTokens: number
 }
 
 /** The one place server defaults live; the CLI, README and tests refer to these. */
@@ -133,6 +145,14 @@ export const DEFAULT_CONFIG = {
   maxNameLength: WIRE_LIMITS.nameLength,
   drainTimeoutMs: 10_000,
   drainReconnectAfterMs: 1_000,
+  // A full renegotiation (an offer of a few kilobytes and its candidates) fits many times over;
+  // 128 peers at their cap fill the total.
+  maxQueuedBytes: 256 * 1024,
+  maxQueuedBytesTotal: 32 * 1024 * 1024,
+  // A user creates a room now and then; a guesser needs thousands of tries.
+  joinFailuresPerIpPerMinute: 20,
+  // About 8 MiB at most: each entry is a 12-character peer id and its expiry.
+  maxRevokedResumeTokens: 65_536,
 } as const
 
 /** Lifetime of a token minted by `peerlane-signaling token` unless `--ttl` says otherwise: one hour. */
@@ -170,5 +190,9 @@ export function resolveConfig(config: SignalingConfig = {}): ResolvedConfig {
     maxNameLength: config.maxNameLength ?? DEFAULT_CONFIG.maxNameLength,
     drainTimeoutMs: config.drainTimeoutMs ?? DEFAULT_CONFIG.drainTimeoutMs,
     drainReconnectAfterMs: config.drainReconnectAfterMs ?? DEFAULT_CONFIG.drainReconnectAfterMs,
+    maxQueuedBytes: config.maxQueuedBytes ?? DEFAULT_CONFIG.maxQueuedBytes,
+    maxQueuedBytesTotal: config.maxQueuedBytesTotal ?? DEFAULT_CONFIG.maxQueuedBytesTotal,
+    joinFailuresPerIpPerMinute: config.joinFailuresPerIpPerMinute ?? DEFAULT_CONFIG.joinFailuresPerIpPerMinute,
+    maxRevokedResumeTokens: config.maxRevokedResumeTokens ?? DEFAULT_CONFIG.maxRevokedResumeTokens,
   }
 }

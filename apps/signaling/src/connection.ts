@@ -5,6 +5,7 @@ import {
   RoomName,
   decode,
   encode,
+  normalizeName,
   type ClientMessage,
   type ErrorCode,
   type IceServer,
@@ -20,13 +21,15 @@ import { Value } from '@sinclair/typebox/value'
 import type { Logger } from 'pino'
 import { WebSocket, type RawData } from 'ws'
 import type { AuthFailureReason, RoomTokenClaims } from './auth.js'
+import { clientAddress } from './client-address.js'
 import { connectionLog } from './connection-log.js'
 import { checkMessageLimits, createFrameGuard, type FrameVerdict } from './limits.js'
+import { FrameQueue, type QueueBudget, type QueueLimits } from './frame-queue.js'
 import { errorFrame, type ErrorDetail } from './messages.js'
 import type { ConnectionPolicy } from './policy.js'
 import type { ResumeTokens } from './resume-token.js'
 import { relay } from './router.js'
-import { createPeerId, peerInfo, type Recipient, type RoomRegistry } from './rooms.js'
+import { createPeerId, peerInfo, type JoinResult, type Recipient, type RoomRegistry } from './rooms.js'
 import { Session } from './session.js'
 
 export interface ConnectionContext {
@@ -38,8 +41,10 @@ export interface ConnectionContext {
     readonly tokens: ResumeTokens
     /** How long a dropped session waits for its client to resume before the room hears `peer-left`. */
     readonly graceMs: number
-    /** Frames queued for a dropped session. */
-    readonly maxQueued: number
+    /** What one dropped session may have queued. */
+    readonly queueLimits: QueueLimits
+    /** What all dropped sessions together may have queued. */
+    readonly queueBudget: QueueBudget
   }
   readonly policy: ConnectionPolicy
 }
@@ -58,6 +63,7 @@ export function handleConnection(socket: WebSocket, request: IncomingMessage, co
   const { registry, policy } = context
   const remote = request.socket.remoteAddress
   const log = connectionLog(context.logger, { remote })
+  const address = clientAddress(request)
   socket.on('error', (error) => log.debug({ err: error }, 'socket error'))
 
   /** Sends one frame; false when the socket can no longer take it (closing, or stuck). */
@@ -106,8 +112,10 @@ export function handleConnection(socket: WebSocket, request: IncomingMessage, co
       room: session.room,
       peers: registry.others(session.room, session.peerId).map(peerInfo),
       iceServers: [...context.iceServers],
-      resumeToken: context.resume.tokens.issue({ peerId: session.peerId, room: session.room }),
+      resumeToken: context.resume.tokens.issue({ peerId: session.peerId, room: session.room, identity: session.identity }),
       ...(resumed ? { resumed } : {}),
+      // Frames were dropped while it was away: the client renegotiates rather than wait for them.
+      ...(resumed && session.queueOverflowed ? { queueOverflowed: true } : {}),
     }
     send(encode(message))
   }
@@ -123,12 +131,27 @@ export function handleConnection(socket: WebSocket, request: IncomingMessage, co
     socket.close(CLOSE_CODES.replaced, 'session resumed on another connection')
   }
 
-  const newSession = (room: string, peerId: string, name: string | undefined): Session =>
-    new Session({ peerId, name, room, maxQueued: context.resume.maxQueued }, send, replaced)
+  const newSession = (room: string, peerId: string, name: string | undefined, identity: string | undefined): Session =>
+    new Session({ peerId, name, room, identity, queue: new FrameQueue(context.resume.queueLimits, context.resume.queueBudget) }, send, replaced)
 
-  const join = (room: string, name: string | undefined, implicit: boolean, ref: string): void => {
-    const session = newSession(room, createPeerId(), name)
-    const result = registry.join(room, session)
+  // Joins that fail or find no room are what guessing room names looks like; they spend the
+  // client's join budget, and a client that has spent it is refused every join for a while.
+  const joinBudgetSpent = (ref: string): boolean => {
+    if (policy.joinBudget.allows(address)) return false
+    sendError('too-many-joins', { ref })
+    return true
+  }
+  /** Registers `session` in its room, charging the join budget when that fails or creates the room. */
+  const register = (session: Session): JoinResult => {
+    const created = !registry.has(session.room)
+    const result = registry.join(session.room, session)
+    if (!result.ok || created) policy.joinBudget.charge(address)
+    return result
+  }
+
+  const join = (room: string, name: string | undefined, identity: string | undefined, implicit: boolean, ref: string): void => {
+    const session = newSession(room, createPeerId(), name, identity)
+    const result = register(session)
     if (!result.ok) return sendError(result.code, { ref })
     enter(session, implicit)
     log.debug({ implicit }, 'joined')
@@ -136,12 +159,22 @@ export function handleConnection(socket: WebSocket, request: IncomingMessage, co
     announce(session)
   }
 
-  // A valid token for this room resumes the peer under its old id: the live session when this
+  /**
+   * The claims of a resume token this joiner may use: valid, unrevoked, for this room, and issued
+   * to the same room-token identity (none on an open server), so a valid room token for one
+   * identity cannot take over another identity's session.
+   */
+  const resumable = (token: string | undefined, room: string, identity: string | undefined) => {
+    const claims = token === undefined ? undefined : context.resume.tokens.verify(token)
+    return claims && claims.room === room && claims.identity === identity ? claims : undefined
+  }
+
+  // A usable resume token resumes the peer under its old id: the live session when this
   // process still holds it (queued frames follow the welcome), or a re-created one when the
   // server restarted meanwhile. Anything else falls back to a fresh join.
-  const resume = (message: Join, token: string): boolean => {
-    const claims = context.resume.tokens.verify(token)
-    if (!claims || claims.room !== message.room) return false
+  const resume = (message: Join, identity: string | undefined): boolean => {
+    const claims = resumable(message.resumeToken, message.room, identity)
+    if (!claims) return false
     const existing = registry.member(message.room, claims.peerId)
     if (existing instanceof Session) {
       enter(existing, false)
@@ -151,8 +184,8 @@ export function handleConnection(socket: WebSocket, request: IncomingMessage, co
       return true
     }
     if (existing) return false
-    const session = newSession(message.room, claims.peerId, message.name)
-    const result = registry.join(message.room, session)
+    const session = newSession(message.room, claims.peerId, message.name, identity)
+    const result = register(session)
     if (!result.ok) {
       sendError(result.code, { ref: 'join' })
       return true
@@ -175,6 +208,8 @@ export function handleConnection(socket: WebSocket, request: IncomingMessage, co
     if (!membership) return
     const { session } = membership
     membership = undefined
+    // Leaving is for good: the session's resume tokens must not bring it back.
+    context.resume.tokens.revoke(session.peerId)
     end(session, 'left')
     log.debug('left')
     log.rebind({ remote })
@@ -183,6 +218,7 @@ export function handleConnection(socket: WebSocket, request: IncomingMessage, co
   const onJoin = (message: Join): void | Promise<void> => {
     if (membership) return sendError('already-joined', { ref: 'join' })
     if (policy.draining()) return sendError('draining', { ref: 'join' })
+    if (joinBudgetSpent('join')) return
     if (!policy.auth) return admit(message, undefined)
     return policy.auth.verify(message.token, message.room).then((result) => {
       // The socket closed while the token was checked: joining now would leave a ghost member.
@@ -193,18 +229,24 @@ export function handleConnection(socket: WebSocket, request: IncomingMessage, co
   }
 
   const admit = (message: Join, claims: RoomTokenClaims | undefined): void => {
-    if (!roomAvailable(message.room)) return sendError('server-full', { ref: 'join' })
-    const holder = claims && policy.identities.holder(message.room, claims.identity)
+    if (!roomAvailable(message.room)) return failJoin('server-full')
+    const identity = claims?.identity
+    const holder = identity === undefined ? undefined : policy.identities.holder(message.room, identity)
     // Resuming its own session is not a duplicate of the identity.
-    const resumesHolder = holder !== undefined && message.resumeToken !== undefined && context.resume.tokens.verify(message.resumeToken)?.peerId === holder.session.peerId
+    const resumesHolder = holder !== undefined && resumable(message.resumeToken, message.room, identity)?.peerId === holder.session.peerId
     if (holder && !resumesHolder) {
-      if (policy.duplicateIdentity === 'reject') return sendError('identity-in-use', { ref: 'join' })
+      if (policy.duplicateIdentity === 'reject') return failJoin('identity-in-use')
       holder.evict()
     }
     // A name in the token was set by the application's backend and wins over the client's.
     const name = claims?.name ?? message.name
-    if (message.resumeToken === undefined || !resume({ ...message, name }, message.resumeToken)) join(message.room, name, false, 'join')
+    if (!resume({ ...message, name }, identity)) join(message.room, name, identity, false, 'join')
     if (claims && membership) policy.identities.claim(message.room, claims.identity, { session: membership.session, evict: evict(membership.session) })
+  }
+
+  const failJoin = (code: 'server-full' | 'identity-in-use'): void => {
+    policy.joinBudget.charge(address)
+    sendError(code, { ref: 'join' })
   }
 
   // Runs when a newer join with the same token identity replaces this connection's session.
@@ -220,6 +262,7 @@ export function handleConnection(socket: WebSocket, request: IncomingMessage, co
 
   const refuse = (reason: AuthFailureReason, message: string): void => {
     policy.metrics.authFailures.inc({ reason })
+    policy.joinBudget.charge(address)
     log.info({ reason }, 'join refused for its token')
     sendError('unauthorized', { message, ref: 'join' })
     socket.close(CLOSE_CODES.unauthorized, 'unauthorized')
@@ -236,8 +279,12 @@ export function handleConnection(socket: WebSocket, request: IncomingMessage, co
       // A tutorial client cannot present a token, so on a server with auth it cannot join at all.
       if (policy.auth) return refuse('missing', 'This server requires a token in join')
       if (policy.draining()) return sendError('draining', { ref: message.type })
-      if (!roomAvailable(lobbyRoom)) return sendError('server-full', { ref: message.type })
-      join(lobbyRoom, undefined, true, message.type)
+      if (joinBudgetSpent(message.type)) return
+      if (!roomAvailable(lobbyRoom)) {
+        policy.joinBudget.charge(address)
+        return sendError('server-full', { ref: message.type })
+      }
+      join(lobbyRoom, undefined, undefined, true, message.type)
     }
     if (!membership) return
     const result = relay(registry, membership.session.room, membership.session, message, { toLobby: membership.implicit })
@@ -247,6 +294,8 @@ export function handleConnection(socket: WebSocket, request: IncomingMessage, co
   }
 
   const dispatch = (message: ClientMessage): void | Promise<void> => {
+    // Every name is relayed and compared in NFC; the limits below apply to that form.
+    if (message.type === 'join' && message.name !== undefined) message.name = normalizeName(message.name)
     const violation = checkMessageLimits(message, policy.messageLimits)
     if (violation) return sendError('invalid-message', { ...violation, ref: message.type })
     switch (message.type) {

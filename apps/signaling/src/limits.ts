@@ -47,7 +47,8 @@ export interface LimitViolation {
 export function checkMessageLimits(message: ClientMessage, limits: MessageLimits): LimitViolation | undefined {
   switch (message.type) {
     case 'join':
-      return tooLong(message.name, limits.maxNameLength, '/name')
+      // The name arrives NFC-normalised (see connection.ts), which may lengthen it.
+      return tooLong(message.name, limits.maxNameLength, '/name', ' once NFC-normalised')
     case 'offer':
     case 'answer':
       return typeof message.sdp === 'string'
@@ -61,7 +62,7 @@ export function checkMessageLimits(message: ClientMessage, limits: MessageLimits
   }
 }
 
-function tooLong(value: string | undefined, max: number, path: string): LimitViolation | undefined {
+function tooLong(value: string | undefined, max: number, path: string, note = ''): LimitViolation | undefined {
   if (value === undefined || value.length <= max) return undefined
-  return { path, message: `Longer than this server's limit of ${max} characters` }
+  return { path, message: `Longer than this server's limit of ${max} characters${note}` }
 }

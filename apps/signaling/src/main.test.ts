@@ -1,10 +1,12 @@
 // Runs the real bin (through tsx, so no build is needed) as a child process.
 import { spawn } from 'node:child_process'
+import { generateKeyPairSync } from 'node:crypto'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
+import { WebSocket } from 'ws'
 
 const packageDir = fileURLToPath(new URL('..', import.meta.url))
 const MAIN = 'src/main.ts'
@@ -63,6 +65,24 @@ describe('peerlane-signaling bin', () => {
     expect(result.stderr).toMatch(message)
     expect(result.stderr).toMatch(/^peerlane-signaling: /)
     expect(result.stdout).toBe('')
+  })
+
+  it('starts with --auth-public-key <pem> given as two arguments, and checks tokens with it', async () => {
+    const { publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+    const pem = publicKey.export({ type: 'spki', format: 'pem' }).toString()
+    let refused: Promise<unknown> | undefined
+    const result = await run(['--port', '0', '--auth-public-key', pem], { LOG_LEVEL: 'warn' }, (stdout, stop) => {
+      const url = /listening on http:\/\/(127\.0\.0\.1:\d+)/.exec(stdout)?.[1]
+      if (!url || refused) return
+      refused = new Promise((resolve, reject) => {
+        const ws = new WebSocket(`ws://${url}`)
+        ws.on('open', () => ws.send(JSON.stringify({ type: 'join', room: 'r' })))
+        ws.on('message', (data) => resolve(JSON.parse(data.toString())))
+        ws.on('error', reject)
+      }).finally(stop)
+    })
+    expect(await refused).toMatchObject({ type: 'error', code: 'unauthorized' })
+    expect(result.code).toBe(0)
   })
 
   it('serves, prints its URL, and exits 0 on SIGTERM', async () => {

@@ -1,6 +1,7 @@
 import type { Authenticator } from './auth.js'
 import type { DuplicateIdentityPolicy } from './config.js'
 import type { IdentityRegistry } from './identities.js'
+import type { JoinBudget } from './join-budget.js'
 import type { MessageLimits, RateLimits } from './limits.js'
 import type { Metrics } from './metrics.js'
 
@@ -16,4 +17,6 @@ export interface ConnectionPolicy {
   readonly metrics: Metrics
   /** True once the server drains: joins are refused with `draining`. */
   readonly draining: () => boolean
+  /** Per-client budget of joins that fail or create a room (see `joinFailuresPerIpPerMinute`). */
+  readonly joinBudget: JoinBudget
 }

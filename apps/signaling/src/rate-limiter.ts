@@ -25,6 +25,12 @@ export class TokenBucket {
     return true
   }
 
+  /** Whether `take(amount)` would succeed now, spending nothing. */
+  has(amount = 1): boolean {
+    this.#refill()
+    return this.#tokens >= amount
+  }
+
   /** True once the bucket has refilled completely, i.e. it remembers nothing of its past use. */
   isFull(): boolean {
     this.#refill()

@@ -8,7 +8,9 @@ import { resolveConfig, type SignalingConfig } from './config.js'
 import { checkConfig } from './config-check.js'
 import { handleConnection } from './connection.js'
 import { drainClients } from './drain.js'
+import { QueueBudget } from './frame-queue.js'
 import { IdentityRegistry } from './identities.js'
+import { JoinBudget } from './join-budget.js'
 import { createMetrics } from './metrics.js'
 import { createOriginCheck } from './origin.js'
 import type { ConnectionPolicy } from './policy.js'
@@ -34,6 +36,10 @@ export interface SignalingServer {
    */
   drain(): Promise<void>
 }
+
+// Clients whose join budget is remembered at once: about 2 MiB (an address of at most 45
+// characters and a bucket each); past it the fullest buckets and then the oldest are forgotten.
+const MAX_BUDGETED_CLIENTS = 10_000
 
 /**
  * Starts a signaling server; rejects with a `ConfigError` or `AuthConfigError` for an unusable
@@ -85,6 +91,7 @@ export async function createSignalingServer(config: SignalingConfig = {}): Promi
     maxRooms: resolved.maxRooms,
     metrics,
     draining: () => draining,
+    joinBudget: new JoinBudget(resolved.joinFailuresPerIpPerMinute, MAX_BUDGETED_CLIENTS),
   }
   const originAllowed = createOriginCheck(resolved.allowedOrigins)
   const connectionRate = new KeyedRateLimiter(resolved.maxConnectionsPerIpPerSecond, resolved.maxConnectionsPerIpPerSecond)
@@ -94,9 +101,10 @@ export async function createSignalingServer(config: SignalingConfig = {}): Promi
     maxBufferedAmount: resolved.maxBufferedAmount,
     logger,
     resume: {
-      tokens: createResumeTokens(resolved.resumeSecret, resolved.resumeTokenTtlMs),
+      tokens: createResumeTokens(resolved.resumeSecret, { ttlMs: resolved.resumeTokenTtlMs, maxRevoked: resolved.maxRevokedResumeTokens }),
       graceMs: resolved.resumeGraceMs,
-      maxQueued: resolved.maxQueuedFrames,
+      queueLimits: { maxFrames: resolved.maxQueuedFrames, maxBytes: resolved.maxQueuedBytes },
+      queueBudget: new QueueBudget(resolved.maxQueuedBytesTotal),
     },
     policy,
   }

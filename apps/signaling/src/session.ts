@@ -1,3 +1,4 @@
+import type { FrameQueue } from './frame-queue.js'
 import type { Member } from './rooms.js'
 
 /** Delivers one frame to the session's socket; false when the socket can no longer take it. */
@@ -7,8 +8,10 @@ export interface SessionOptions {
   readonly peerId: string
   readonly name?: string | undefined
   readonly room: string
-  /** Frames kept for a detached session; past this the oldest are dropped. */
-  readonly maxQueued: number
+  /** The room token's identity (`sub`), when the server checks room tokens; resume tokens carry it. */
+  readonly identity?: string | undefined
+  /** Where frames wait while the session is detached (bounded; the oldest are dropped first). */
+  readonly queue: FrameQueue
 }
 
 /**
@@ -20,10 +23,10 @@ export class Session implements Member {
   readonly peerId: string
   readonly name: string | undefined
   readonly room: string
+  readonly identity: string | undefined
   #transport: Transport | undefined
-  #queue: string[] = []
+  readonly #queue: FrameQueue
   #graceTimer: ReturnType<typeof setTimeout> | undefined
-  readonly #maxQueued: number
   #ended = false
   #onReplaced: (() => void) | undefined
 
@@ -31,7 +34,8 @@ export class Session implements Member {
     this.peerId = options.peerId
     this.name = options.name
     this.room = options.room
-    this.#maxQueued = options.maxQueued
+    this.identity = options.identity
+    this.#queue = options.queue
     this.#transport = transport
     this.#onReplaced = onReplaced
   }
@@ -41,8 +45,11 @@ export class Session implements Member {
     // A socket that is already closing refuses the frame: keep it for the resume that may follow.
     if (this.#transport?.(frame)) return
     this.#queue.push(frame)
-    // Oldest first: a resuming client needs the latest offer/answer more than stale candidates.
-    if (this.#queue.length > this.#maxQueued) this.#queue.shift()
+  }
+
+  /** True when frames queued for this session were dropped since it was last attached. */
+  get queueOverflowed(): boolean {
+    return this.#queue.overflowed
   }
 
   /** Detaches from a dead socket; `onExpire` runs unless the session is resumed within `graceMs`. */
@@ -64,9 +71,7 @@ export class Session implements Member {
     this.#onReplaced = onReplaced
     if (this.#transport) previous?.()
     this.#transport = transport
-    const queued = this.#queue
-    this.#queue = []
-    for (const frame of queued) this.send(frame)
+    for (const frame of this.#queue.take()) this.send(frame)
   }
 
   /** Ends the session for good: no more delivery, no pending expiry. */
@@ -75,6 +80,6 @@ export class Session implements Member {
     clearTimeout(this.#graceTimer)
     this.#graceTimer = undefined
     this.#transport = undefined
-    this.#queue = []
+    this.#queue.clear()
   }
 }
