@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { ROOT, packAll, publishablePackages, readFromTarball } from './packages.mjs'
+import { ROOT, packAll, publishablePackages, readFromTarball, tarballName } from './packages.mjs'
 
 const REQUIRED_FIELDS = ['description', 'license', 'repository', 'homepage', 'bugs', 'keywords', 'engines', 'types', 'exports', 'files', 'sideEffects']
 const bin = (name) => join(ROOT, 'node_modules/.bin', name)
@@ -45,7 +45,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const given = process.argv[2]
   const dest = given ?? mkdtempSync(join(tmpdir(), 'peerlane-pack-'))
   try {
-    const packed = given ? publishablePackages().map((pkg) => ({ ...pkg, tarball: join(dest, `${pkg.name.replace(/^@/, '').replace('/', '-')}-${pkg.version}.tgz`) })) : packAll(dest)
+    const packed = given ? publishablePackages().map((pkg) => ({ ...pkg, tarball: join(dest, tarballName(pkg)) })) : packAll(dest)
     const problems = lintPackages(packed)
     for (const problem of problems) console.error(`package lint: ${problem}`)
     console.log(problems.length === 0 ? `package lint: ${packed.map((p) => p.name).join(', ')} clean (publint, attw, metadata)` : `package lint: ${problems.length} problems`)

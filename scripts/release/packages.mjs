@@ -24,10 +24,15 @@ export function publishablePackages() {
 export function packAll(dest) {
   return publishablePackages().map((pkg) => {
     execFileSync('pnpm', ['pack', '--pack-destination', dest], { cwd: pkg.dir, stdio: ['ignore', 'ignore', 'inherit'] })
-    const tarball = join(dest, `${pkg.name.replace(/^@/, '').replace('/', '-')}-${pkg.version}.tgz`)
+    const tarball = join(dest, tarballName(pkg))
     if (!existsSync(tarball)) throw new Error(`pnpm pack of ${pkg.name} did not produce ${tarball}`)
     return { ...pkg, tarball }
   })
+}
+
+/** The file name `pnpm pack` gives a package's tarball. */
+export function tarballName(pkg) {
+  return `${pkg.name.replace(/^@/, '').replace('/', '-')}-${pkg.version}.tgz`
 }
 
 /** A file's text from inside a tarball (`package/<path>`), or undefined when the tarball lacks it. */
