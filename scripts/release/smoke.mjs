@@ -4,8 +4,9 @@
 // and node resolution), then the packed `peerlane-signaling` bin serves and the packed
 // `peerlane-relay-test check` must pass against it and exit 0 within 2 s of its verdict.
 // Registry dependencies come from the machine's caches: pnpm installs --offline from its store (a
-// `pnpm install` of the workspace fills it); npm uses --prefer-offline, so on a machine whose npm
-// cache is empty it fetches them from the registry once.
+// `pnpm install` of the workspace fills it), npm --offline from its cache. When a cache lacks one
+// (npm's is empty on a fresh machine), the run says so and installs with --prefer-offline instead,
+// which fetches only what is missing, once.
 // Usage: node scripts/release/smoke.mjs [dir-of-tarballs]   (packs into a temp dir without one)
 import { spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -102,11 +103,22 @@ function scratchProject(manager, packed) {
     // @peerlane/protocol@0.1.0) are not on the registry: pnpm needs overrides pointing at the tarballs.
     const overrides = packed.map((pkg) => `  '${pkg.name}': '${tarballs[pkg.name]}'`).join('\n')
     writeFileSync(join(dir, 'pnpm-workspace.yaml'), `overrides:\n${overrides}\n`)
-    run('pnpm', ['install', '--offline', '--config.confirmModulesPurge=false'], dir)
+    install(manager, dir, ['install', '--config.confirmModulesPurge=false'])
   } else {
-    run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], dir)
+    install(manager, dir, ['install', '--no-audit', '--no-fund', '--loglevel=error'])
   }
   return dir
+}
+
+function install(manager, dir, args) {
+  try {
+    run(manager, [...args, '--offline'], dir)
+  } catch (error) {
+    const cache = manager === 'pnpm' ? 'the pnpm store' : 'the npm cache'
+    const reason = /ERR_PNPM_NO_OFFLINE|ENOTCACHED|offline/i.exec(String(error)) ? '' : ` (${String(error).split('\n').slice(0, 3).join(' ')})`
+    console.log(`smoke (${manager}): --offline failed: ${cache} lacks registry dependencies${reason}; retrying with --prefer-offline`)
+    run(manager, [...args, '--prefer-offline'], dir)
+  }
 }
 
 function checkImports(dir, { libCheck }) {
