@@ -1,8 +1,8 @@
 import { defineConfig, type Plugin } from 'vite'
 
-// The signaling server's dev script listens here; proxying `/ws` keeps the browser on one origin,
-// exactly as in production, where the signaling server also serves the built app.
-const SIGNALING_DEV_TARGET = 'http://127.0.0.1:8787'
+// The signaling server's dev script listens here (PORT, default 8787); proxying `/ws` keeps the
+// browser on one origin, exactly as in production, where the signaling server also serves the built app.
+const SIGNALING_DEV_TARGET = `http://127.0.0.1:${process.env.PORT || 8787}`
 
 function announceUrl(): Plugin {
   return {
@@ -21,7 +21,7 @@ function announceUrl(): Plugin {
 export default defineConfig({
   plugins: [announceUrl()],
   server: {
-    port: 5173,
+    port: Number(process.env.VITE_PORT || 5173),
     strictPort: true,
     host: '127.0.0.1',
     proxy: {

@@ -4,7 +4,7 @@ import { runCheck } from './check.js'
 import { formatCheckReport } from './check-report.js'
 import { RelayTestError, err, ok, type Result } from './errors.js'
 import { runFuzz } from './fuzz.js'
-import { formatFuzzReport } from './fuzz-report.js'
+import { formatFuzzProgress, formatFuzzReport } from './fuzz-report.js'
 import { runLoad } from './load.js'
 import { formatLoadProgress, formatLoadReport } from './load-report.js'
 import { parseTargetUrl } from './target-url.js'
@@ -122,19 +122,46 @@ async function fuzz(argv: readonly string[], io: CliIo): Promise<number> {
     caseTimeoutMs: duration(values.timeout, DEFAULTS.caseTimeoutMs, '--timeout'),
   })
   if (!config.ok) return usageError(io, config.error, FUZZ_USAGE)
-  const summary = await runFuzz({ ...config.value, casesPerConnection: DEFAULTS.casesPerConnection })
+  const startedAt = performance.now()
+  let shownAt = startedAt
+  const summary = await runFuzz({
+    ...config.value,
+    casesPerConnection: DEFAULTS.casesPerConnection,
+    onProgress: (done, total, findings) => {
+      const now = performance.now()
+      if (done < total && now - shownAt < DEFAULTS.progressIntervalMs) return
+      shownAt = now
+      io.stderr.write(formatFuzzProgress({ done, total, findings, elapsedMs: now - startedAt }))
+    },
+  })
   io.stdout.write(values.json ? `${JSON.stringify(summary, jsonErrors, 2)}\n` : formatFuzzReport(summary))
   return summary.ok ? EXIT.passed : EXIT.failed
 }
 
 function parse(argv: readonly string[], options: Options): Result<{ url: string | undefined; values: Values }> {
   try {
-    const { values, positionals } = parseArgs({ args: [...argv], options, allowPositionals: true, strict: true })
+    const { values, positionals } = parseArgs({ args: negativeValuesInline(argv, options), options, allowPositionals: true, strict: true })
     if (positionals.length > 1) return err(RelayTestError.badArgument(`unexpected argument "${positionals[1]}"`))
     return ok({ url: positionals[0], values: values as Values })
   } catch (error) {
     return err(RelayTestError.badArgument(error instanceof Error ? error.message : String(error)))
   }
+}
+
+// parseArgs takes the "-5" of "--frames -5" for an option and calls it ambiguous; a negative number
+// after a flag that takes a value is that flag's value, so it gets the flag's own range message.
+function negativeValuesInline(argv: readonly string[], options: Options): string[] {
+  const args: string[] = []
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? ''
+    const next = argv[i + 1]
+    const takesValue = arg.startsWith('--') && !arg.includes('=') && options?.[arg.slice(2)]?.type === 'string'
+    if (takesValue && next !== undefined && /^-\d/.test(next)) {
+      args.push(`${arg}=${next}`)
+      i++
+    } else args.push(arg)
+  }
+  return args
 }
 
 function target(text: string | undefined): Result<URL> {

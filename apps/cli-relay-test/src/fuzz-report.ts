@@ -3,6 +3,19 @@ import { formatCounts } from './load-report.js'
 
 const SHOWN_FINDINGS = 20
 
+export interface FuzzProgress {
+  readonly done: number
+  readonly total: number
+  readonly findings: number
+  readonly elapsedMs: number
+}
+
+/** One stderr line while the run goes: a long run must show it is alive. */
+export function formatFuzzProgress(progress: FuzzProgress): string {
+  const seconds = (progress.elapsedMs / 1000).toFixed(0).padStart(4)
+  return `[${seconds}s] fuzz ${progress.done}/${progress.total} cases  findings ${progress.findings}\n`
+}
+
 /** The fuzz run as an operator reads it: how each category was answered, then every finding. */
 export function formatFuzzReport(summary: FuzzSummary): string {
   const lines = [

@@ -58,17 +58,22 @@ describe('load', () => {
   it('reports the server’s rate limiting as error frames and lost messages', async () => {
     const limited = await createSignalingServer({ port: 0 })
     try {
-      const report = await runLoad(config({ url: new URL(limited.url), peers: 2, rooms: 1, rate: 'max', durationMs: 300 }))
+      // A second of warm-up: the closed loop spends the server's burst and stalls before the window.
+      const report = await runLoad(config({ url: new URL(limited.url), peers: 2, rooms: 1, rate: 'max', warmupMs: 1_000, durationMs: 300 }))
       expect(report.ok).toBe(false)
       expect(report.errors['rate-limited']).toBeGreaterThan(0)
+      expect(report.stalled).toBe(true)
+      expect(report.problems.join('\n')).toMatch(/^stalled on the server's rate limit/m)
     } finally {
       await limited.close()
     }
   })
 
-  it('counts peers that cannot connect', async () => {
-    const report = await runLoad(config({ url: new URL(`ws://127.0.0.1:${await deadPort()}`), peers: 2, rooms: 1 }))
+  it('counts peers that cannot connect, and stops at once when none does', async () => {
+    // A duration beyond the test's timeout: waiting it out fails the test.
+    const report = await runLoad(config({ url: new URL(`ws://127.0.0.1:${await deadPort()}`), peers: 2, rooms: 1, durationMs: 600_000 }))
     expect(report.ok).toBe(false)
     expect(report.connectionFailures).toEqual({ unreachable: 2 })
+    expect(report.problems[0]).toMatch(/^no peer could connect/)
   })
 })

@@ -2,6 +2,7 @@ import type WebSocket from 'ws'
 import { Counter } from './counter.js'
 import { LatencyHistogram, type LatencySummary } from './latency-histogram.js'
 import { buildTemplate, kindOf, readStamp, stampFrame, type FrameTemplate, type RelayKind } from './load-frames.js'
+import { formatCounts } from './load-report.js'
 import { connectFleet, type Fleet, type FleetPeer, type Handshake } from './load-fleet.js'
 
 export type LoadPhase = 'connecting' | 'warmup' | 'measuring' | 'draining' | 'closing' | 'done'
@@ -68,6 +69,8 @@ export interface LoadReport {
   readonly errors: Record<string, number>
   /** Sockets the server closed during the run, by close code. */
   readonly closes: Record<string, number>
+  /** True when peers could send but nothing was delivered in the measured window. */
+  readonly stalled: boolean
   readonly problems: readonly string[]
 }
 
@@ -115,7 +118,8 @@ export async function runLoad(config: LoadConfig): Promise<LoadReport> {
       },
     )
     connected = fleet.peers.length
-    const measured = await drive(config, fleet, state, enter)
+    // Nothing can be relayed without a pair: fail at once instead of waiting out the duration.
+    const measured = fleet.peers.some((peer) => peer.fanout > 0) ? await drive(config, fleet, state, enter) : 0
     enter('closing')
     state.closing = true
     await fleet.close()
@@ -255,8 +259,19 @@ function errorCode(data: Buffer): string {
 function summarize(config: LoadConfig, fleet: Fleet, state: RunState, measuredMs: number): LoadReport {
   const lost = Math.max(0, state.expected - state.received)
   const problems: string[] = []
-  if (fleet.peers.length < config.peers) problems.push(`${config.peers - fleet.peers.length} of ${config.peers} peers could not connect`)
-  if (fleet.peers.length > 0 && fleet.peers.every((peer) => peer.fanout === 0)) problems.push('no room holds two peers: nothing to relay')
+  const errors = state.errors.toJSON()
+  const canRelay = fleet.peers.some((peer) => peer.fanout > 0)
+  const stalled = canRelay && state.measuredReceived === 0
+  if (fleet.peers.length === 0) problems.push(`no peer could connect (${formatCounts(fleet.failures.toJSON())}): is a Peerlane server listening at ${config.url.href}?`)
+  else if (fleet.peers.length < config.peers) problems.push(`${config.peers - fleet.peers.length} of ${config.peers} peers could not connect (${formatCounts(fleet.failures.toJSON())})`)
+  if (fleet.peers.length > 0 && !canRelay) problems.push('no room holds two peers: nothing to relay')
+  if (stalled) {
+    problems.push(
+      errors['rate-limited']
+        ? `stalled on the server's rate limit: nothing was delivered in the measured window and ${errors['rate-limited']} messages were refused with rate-limited (raise the server's limits or use a fixed --rate below them)`
+        : 'stalled: nothing was delivered in the measured window',
+    )
+  } else if (errors['rate-limited']) problems.push(`the server rate-limited ${errors['rate-limited']} messages`)
   if (lost > 0) problems.push(`${lost} of ${state.expected} expected deliveries did not arrive`)
   if (state.received > state.expected) problems.push(`${state.received - state.expected} more deliveries than expected (duplicates?)`)
   if (state.errors.total > 0) problems.push(`the server answered with ${state.errors.total} error frames`)
@@ -281,8 +296,9 @@ function summarize(config: LoadConfig, fleet: Fleet, state: RunState, measuredMs
       throughput: Math.round((state.measuredReceived * 1000) / Math.max(1, measuredMs)),
     },
     latencyMs: state.latency.summary(),
-    errors: state.errors.toJSON(),
+    errors,
     closes: state.closes.toJSON(),
+    stalled,
     problems,
   }
 }

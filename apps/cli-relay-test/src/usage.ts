@@ -14,6 +14,7 @@ export const DEFAULTS = {
   caseTimeoutMs: 2_000,
   // Two frames a case (input and barrier ping): 25 cases stay inside a 50-frame/s server's burst.
   casesPerConnection: 25,
+  progressIntervalMs: 1_000,
 } as const
 
 export const MAIN_USAGE = `Usage: peerlane-relay-test <command> <url> [options]
@@ -52,7 +53,8 @@ export const LOAD_USAGE = `Usage: peerlane-relay-test load <url> [options]
 Synthetic peers speaking the protocol over WebSocket, spread over rooms, relay stamped
 offer/answer/candidate-sized messages to each other. Reports delivered messages per second,
 latency percentiles (p50/p90/p99/max), error frames by code and connection failures.
-Exits 1 when a peer cannot connect or a message is lost.
+Exits 1 when a peer cannot connect or a message is lost; at once when no peer connects, and
+saying so when the run stalled on the server's rate limit.
 
 Options:
   --peers <n>          synthetic peers (default ${DEFAULTS.peers})
@@ -83,6 +85,6 @@ Options:
   --seed <n>           seed of the run (default: random, printed so you can replay it)
   --max-payload <bytes>  the server's frame limit (default ${DEFAULTS.maxPayload})
   --timeout <time>     how long the server may take to answer one input (default ${DEFAULTS.caseTimeoutMs / 1000}s)
-  --json               print the summary as JSON
+  --json               print the summary as JSON (progress goes to stderr, about once a second)
   -h, --help           show this help
 `

@@ -67,6 +67,20 @@ const NUMERIC_SETTINGS: readonly (readonly [flag: string, env: string, field: Nu
   ['max-revoked-resume-tokens', 'PEERLANE_MAX_REVOKED_RESUME_TOKENS', 'maxRevokedResumeTokens', 'resume tokens revoked by leave remembered until expiry'],
 ]
 
+/** The flag and environment variable that set a config field, for errors about that field. */
+export function settingOption(field: string): string | undefined {
+  const numeric = NUMERIC_SETTINGS.find(([, , name]) => name === field)
+  if (numeric) return `--${numeric[0]} / ${numeric[1]}`
+  return OTHER_SETTINGS[field]
+}
+
+const OTHER_SETTINGS: Readonly<Record<string, string>> = {
+  duplicateIdentity: '--duplicate-identity / PEERLANE_DUPLICATE_IDENTITY',
+  allowedOrigins: '--allowed-origins / PEERLANE_ALLOWED_ORIGINS',
+  authSecret: '--auth-secret / PEERLANE_AUTH_SECRET',
+  authPublicKey: '--auth-public-key / PEERLANE_AUTH_PUBLIC_KEY',
+}
+
 const usageLine = (left: string, env: string, text: string): string => `  ${left.padEnd(34)}${env.padEnd(38)}${text}`
 
 export type CliParseResult =

@@ -1,4 +1,5 @@
 import { WIRE_LIMITS } from '@peerlane/protocol'
+import { settingOption } from './cli-args.js'
 import type { ResolvedConfig } from './config.js'
 
 /** A configuration the server refuses to start with; `field` names the option. */
@@ -6,7 +7,9 @@ export class ConfigError extends Error {
   readonly code = 'PEERLANE_ERR_CONFIG'
   readonly field: string
   constructor(field: string, message: string, options?: ErrorOptions) {
-    super(`${field} ${message}`, options)
+    // Operators set options by flag or environment variable, API users by field: name all three.
+    const option = settingOption(field)
+    super(`${field}${option === undefined ? '' : ` (${option})`} ${message}`, options)
     this.name = 'ConfigError'
     this.field = field
   }

@@ -58,7 +58,8 @@ describe('peerlane-signaling bin', () => {
     [['--verbose'], {}, /verbose/],
     [['--static-dir', '/nonexistent/peerlane-web'], {}, /static directory not found/],
     [['--auth-secret', 'short'], {}, /invalid configuration: .*at least 32 characters/],
-    [['--max-sdp-length', '99999999'], {}, /invalid configuration: maxSdpLength must be at most/],
+    [[], { PEERLANE_MAX_ROOMS: '0' }, /invalid configuration: maxRooms \(--max-rooms \/ PEERLANE_MAX_ROOMS\) must be a positive number/],
+    [['--max-sdp-length', '99999999'], {}, /invalid configuration: maxSdpLength \(--max-sdp-length \/ PEERLANE_MAX_SDP_LENGTH\) must be at most/],
   ])('exits non-zero with a clear error for %j %j', async (args, env, message) => {
     const result = await run(args, env)
     expect(result.code).toBe(2)
