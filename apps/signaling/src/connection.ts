@@ -21,6 +21,7 @@ import type { Logger } from 'pino'
 import { WebSocket, type RawData } from 'ws'
 import type { AuthFailureReason, RoomTokenClaims } from './auth.js'
 import { connectionLog } from './connection-log.js'
+import { startJoinTimer } from './join-timeout.js'
 import { checkMessageLimits, createFrameGuard, type FrameVerdict } from './limits.js'
 import { errorFrame, type ErrorDetail } from './messages.js'
 import type { ConnectionPolicy } from './policy.js'
@@ -42,6 +43,8 @@ export interface ConnectionContext {
     readonly maxQueued: number
   }
   readonly policy: ConnectionPolicy
+  /** How long a socket may stay outside any room before it is closed with 4003. */
+  readonly joinTimeoutMs: number
 }
 
 /** The room of a client that relays before it joins: `?room=` of its connection URL when valid. */
@@ -79,6 +82,11 @@ export function handleConnection(socket: WebSocket, request: IncomingMessage, co
     send(errorFrame(code, detail))
   }
 
+  const joinTimer = startJoinTimer(socket, context.joinTimeoutMs, () => {
+    log.debug('closing a socket that joined no room in time')
+    policy.metrics.dropped.inc({ reason: 'join-timeout' })
+  })
+
   const lobbyRoom = roomFromUrl(request.url)
   const listener: Recipient = { send }
   let lobbyOpen = true
@@ -94,6 +102,7 @@ export function handleConnection(socket: WebSocket, request: IncomingMessage, co
 
   const enter = (session: Session, implicit: boolean): void => {
     closeLobby()
+    joinTimer.joined()
     membership = { session, implicit }
     log.rebind({ remote, room: session.room, peerId: session.peerId })
   }
@@ -176,6 +185,7 @@ export function handleConnection(socket: WebSocket, request: IncomingMessage, co
     const { session } = membership
     membership = undefined
     end(session, 'left')
+    joinTimer.left()
     log.debug('left')
     log.rebind({ remote })
   }
