@@ -131,27 +131,27 @@ describe('sockets before the upgrade', () => {
     const slow = await rawSocket(server.port)
     slow.write('GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n')
     const drip = setInterval(() => slow.writable && slow.write('X-Slow: 1\r\n'), 100)
-    const [silentMs, slowMs] = await Promise.all([closedWithin(silent, 3_000), closedWithin(slow, 3_000)])
+    // Node alone keeps both for 60 to 95 s; the bound leaves room for a loaded machine.
+    const [silentMs, slowMs] = await Promise.all([closedWithin(silent, 8_000), closedWithin(slow, 8_000)])
     clearInterval(drip)
-    // Node alone keeps both for about 95 s.
-    expect(silentMs).toBeLessThan(3_000)
-    expect(slowMs).toBeLessThan(3_000)
+    expect(silentMs).toBeLessThan(8_000)
+    expect(slowMs).toBeLessThan(8_000)
     expect(await outcome(await connect(server.url))).toBe('open')
-  })
+  }, 20_000)
 
   it('drops connections beyond maxPendingUpgradesPerIp at once; another address still connects', async () => {
     const server = await startServer({ maxPendingUpgradesPerIp: 2, maxPendingUpgrades: 3 })
     const held = [await rawSocket(server.port), await rawSocket(server.port)]
     const third = await rawSocket(server.port)
-    expect(await closedWithin(third, 2_000)).toBeLessThan(2_000)
+    expect(await closedWithin(third, 5_000)).toBeLessThan(5_000)
     const other = await connect(server.url, { localAddress: '127.0.0.2' })
     expect(await outcome(other)).toBe('open')
     // The total cap holds across addresses.
     const pendingElsewhere = await rawSocket(server.port, '127.0.0.3')
     const overTotal = await rawSocket(server.port, '127.0.0.4')
-    expect(await closedWithin(overTotal, 2_000)).toBeLessThan(2_000)
+    expect(await closedWithin(overTotal, 5_000)).toBeLessThan(5_000)
     for (const socket of [...held, pendingElsewhere]) socket.destroy()
     await sleep(50)
     expect(await outcome(await connect(server.url))).toBe('open')
-  })
+   }, 20_000)
 })
