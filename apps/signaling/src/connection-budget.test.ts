@@ -52,7 +52,7 @@ describe('per-address connection cap', () => {
     // A slot comes back when a socket closes.
     first[0]?.ws.close()
     await first[0]?.closed
-    expect(await outcome(await connect(server.url))).toBe('open')
+    await vi.waitFor(async () => expect(await outcome(await connect(server.url))).toBe('open'), { timeout: 5_000, interval: 200 })
   })
 
   it('counts X-Forwarded-For clients only behind a trusted proxy, taking the rightmost untrusted hop', async () => {
