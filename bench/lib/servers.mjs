@@ -13,6 +13,9 @@ export const BENCH_LIMITS = {
   maxRooms: 100_000,
   maxMessagesPerSecond: 1_000_000,
   maxBytesPerSecond: 1_000_000_000,
+  maxOpenConnectionsPerIp: 100_000,
+  maxPendingUpgrades: 100_000,
+  maxPendingUpgradesPerIp: 100_000,
 }
 const LIMIT_FLAGS = [
   '--max-connections', BENCH_LIMITS.maxConnections,
@@ -20,6 +23,9 @@ const LIMIT_FLAGS = [
   '--max-rooms', BENCH_LIMITS.maxRooms,
   '--max-messages-per-second', BENCH_LIMITS.maxMessagesPerSecond,
   '--max-bytes-per-second', BENCH_LIMITS.maxBytesPerSecond,
+  '--max-open-connections-per-ip', BENCH_LIMITS.maxOpenConnectionsPerIp,
+  '--max-pending-upgrades', BENCH_LIMITS.maxPendingUpgrades,
+  '--max-pending-upgrades-per-ip', BENCH_LIMITS.maxPendingUpgradesPerIp,
 ].map(String)
 
 /**

@@ -40,4 +40,6 @@ export const UNLIMITED: SignalingConfig = {
   maxMessagesPerSecond: 1_000_000,
   maxBytesPerSecond: 1_000_000_000,
   maxConnectionsPerIpPerSecond: 1_000_000,
+  maxOpenConnectionsPerIp: 100_000,
+  maxPendingUpgradesPerIp: 100_000,
 }

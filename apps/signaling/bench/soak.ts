@@ -18,7 +18,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 const child = spawn(
   process.execPath,
   ['--expose-gc', '--import', 'tsx', '--import', './bench/gc-on-signal.ts', 'src/main.ts', '--port', '0', '--log-level', 'warn',
-    '--resume-grace-ms', '500', '--max-connections-per-ip', '100000', '--drain-timeout-ms', '0'],
+    '--resume-grace-ms', '500', '--max-connections-per-ip', '100000', '--drain-timeout-ms', '0',
+    '--max-open-connections-per-ip', '100000', '--max-pending-upgrades-per-ip', '100000', '--metrics-public'],
   { cwd: packageDir, stdio: ['ignore', 'pipe', 'inherit'] },
 )
 const httpUrl = await new Promise<string>((resolve, reject) => {

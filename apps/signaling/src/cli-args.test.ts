@@ -90,3 +90,35 @@ describe('parseCliArgs', () => {
     expect(parseCliArgs([], { PEERLANE_ICE_SERVERS: '[' })).toMatchObject({ ok: false, error: expect.stringMatching(/^PEERLANE_ICE_SERVERS/) })
   })
 })
+
+describe('parseCliArgs: proxies, origin, metrics and connection budgets', () => {
+  it('reads them from flags and the environment', () => {
+    const argv = ['--trust-proxy', '127.0.0.1, 10.0.0.0/8', '--public-url', 'https://call.example.com', '--metrics-port', '9100', '--metrics-public']
+    expect(parseCliArgs([...argv, '--join-timeout-ms', '5000', '--max-open-connections-per-ip', '8'], { PEERLANE_METRICS_HOST: '[::1]' })).toMatchObject({
+      ok: true,
+      options: {
+        settings: {
+          trustProxy: ['127.0.0.1', '10.0.0.0/8'],
+          publicUrl: 'https://call.example.com',
+          metricsHost: '::1',
+          metricsPort: 9100,
+          metricsPublic: true,
+          joinTimeoutMs: 5000,
+          maxOpenConnectionsPerIp: 8,
+        },
+      },
+    })
+    const env = { PEERLANE_METRICS_PUBLIC: '0', PEERLANE_UPGRADE_TIMEOUT_MS: '2000', PEERLANE_MAX_PENDING_UPGRADES_PER_IP: '4' }
+    expect(parseCliArgs([], env)).toMatchObject({ ok: true, options: { settings: { metricsPublic: false, upgradeTimeoutMs: 2000, maxPendingUpgradesPerIp: 4 } } })
+  })
+
+  it.each([
+    [['--metrics-port', '70000'], {}, /--metrics-port must be an integer/],
+    [['--join-timeout-ms', 'soon'], {}, /--join-timeout-ms must be a whole number/],
+    [[], { PEERLANE_METRICS_PUBLIC: 'yes' }, /PEERLANE_METRICS_PUBLIC must be/],
+  ])('rejects %j %j', (argv, env, message) => {
+    const result = parseCliArgs(argv, env)
+    expect(result.ok).toBe(false)
+    if (!result.ok) expect(result.error).toMatch(message)
+  })
+})

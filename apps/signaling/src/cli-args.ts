@@ -37,11 +37,18 @@ type NumericSetting =
   | 'maxQueuedBytesTotal'
   | 'joinFailuresPerIpPerMinute'
   | 'maxRevokedResumeTokens'
+  | 'maxOpenConnectionsPerIp'
+  | 'joinTimeoutMs'
+  | 'maxPendingUpgrades'
+  | 'maxPendingUpgradesPerIp'
+  | 'upgradeTimeoutMs'
 
-export type CliSettings = Partial<Pick<SignalingConfig, NumericSetting | 'authSecret' | 'authPublicKey' | 'duplicateIdentity' | 'allowedOrigins'>> & {
+export type CliSettings = Partial<Pick<SignalingConfig, NumericSetting | 'authSecret' | 'authPublicKey' | 'duplicateIdentity' | 'allowedOrigins' | NetworkSetting>> & {
   /** A file holding the ES256 public key; main.ts reads it. */
   readonly authPublicKeyFile?: string
 }
+
+type NetworkSetting = 'trustProxy' | 'publicUrl' | 'metricsHost' | 'metricsPort' | 'metricsPublic'
 
 // Flag, environment variable, config field and help text of every whole-number setting; the
 // defaults shown in --help come from DEFAULT_CONFIG.
@@ -65,6 +72,11 @@ const NUMERIC_SETTINGS: readonly (readonly [flag: string, env: string, field: Nu
   ['max-queued-bytes-total', 'PEERLANE_MAX_QUEUED_BYTES_TOTAL', 'maxQueuedBytesTotal', 'bytes queued over all dropped peers; longest-queueing peer loses its oldest'],
   ['join-failures-per-ip-per-minute', 'PEERLANE_JOIN_FAILURES_PER_IP_PER_MINUTE', 'joinFailuresPerIpPerMinute', 'failed joins or joins creating a room per IP; more get too-many-joins'],
   ['max-revoked-resume-tokens', 'PEERLANE_MAX_REVOKED_RESUME_TOKENS', 'maxRevokedResumeTokens', 'resume tokens revoked by leave remembered until expiry'],
+  ['max-open-connections-per-ip', 'PEERLANE_MAX_OPEN_CONNECTIONS_PER_IP', 'maxOpenConnectionsPerIp', 'open WebSockets per client address; more closed with 1013'],
+  ['join-timeout-ms', 'PEERLANE_JOIN_TIMEOUT_MS', 'joinTimeoutMs', 'a socket in no room this long is closed with 4003'],
+  ['max-pending-upgrades', 'PEERLANE_MAX_PENDING_UPGRADES', 'maxPendingUpgrades', 'connections still sending their request head; more are dropped'],
+  ['max-pending-upgrades-per-ip', 'PEERLANE_MAX_PENDING_UPGRADES_PER_IP', 'maxPendingUpgradesPerIp', 'the same per remote address (trusted proxies exempt)'],
+  ['upgrade-timeout-ms', 'PEERLANE_UPGRADE_TIMEOUT_MS', 'upgradeTimeoutMs', 'time to send a complete request head before the socket is dropped'],
 ]
 
 /** The flag and environment variable that set a config field, for errors about that field. */
@@ -119,6 +131,15 @@ ${usageLine('--duplicate-identity <policy>', 'PEERLANE_DUPLICATE_IDENTITY', `rep
 ${usageLine('--allowed-origins <list>', 'PEERLANE_ALLOWED_ORIGINS', 'comma-separated browser origins allowed besides this server\'s')}
 ${usageLine('', '', 'own and localhost ones; * allows all. Clients without Origin pass.')}
 
+Network (proxies, origin, metrics):
+${usageLine('--trust-proxy <list>', 'PEERLANE_TRUST_PROXY', 'comma-separated proxy IPs/CIDRs whose X-Forwarded-For is read')}
+${usageLine('', '', '(rightmost hop not in the list is the client; default none)')}
+${usageLine('--public-url <url>', 'PEERLANE_PUBLIC_URL', 'URL users open, e.g. https://call.example.com: the server\'s own')}
+${usageLine('', '', 'origin for the Origin check and the CSP (default none)')}
+${usageLine('--metrics-host <addr>', 'PEERLANE_METRICS_HOST', `interface of the /metrics listener (default ${DEFAULT_CONFIG.metricsHost})`)}
+${usageLine('--metrics-port <n>', 'PEERLANE_METRICS_PORT', 'port of a separate /metrics listener (default none)')}
+${usageLine('--metrics-public', 'PEERLANE_METRICS_PUBLIC=1', 'also serve /metrics on the public port (default off)')}
+
 Limits and drain (whole numbers):
 ${NUMERIC_SETTINGS.map(([flag, env, field, help]) => usageLine(`--${flag} <n>`, env, `${help} (default ${DEFAULT_CONFIG[field]})`)).join('\n')}
 
@@ -148,6 +169,11 @@ export function parseCliArgs(argv: readonly string[], env: Readonly<Record<strin
         'auth-public-key-file': { type: 'string' },
         'duplicate-identity': { type: 'string' },
         'allowed-origins': { type: 'string' },
+        'trust-proxy': { type: 'string' },
+        'public-url': { type: 'string' },
+        'metrics-host': { type: 'string' },
+        'metrics-port': { type: 'string' },
+        'metrics-public': { type: 'boolean' },
         ...Object.fromEntries(NUMERIC_SETTINGS.map(([flag]) => [flag, { type: 'string' as const }])),
         help: { type: 'boolean', short: 'h' },
       },
@@ -238,6 +264,25 @@ export function parseCliArgs(argv: readonly string[], env: Readonly<Record<strin
   }
   const origins = pick('allowed-origins', 'PEERLANE_ALLOWED_ORIGINS')
   if (origins) settings.allowedOrigins = origins.value.split(',').map((origin) => origin.trim()).filter((origin) => origin !== '')
+  const trustProxy = pick('trust-proxy', 'PEERLANE_TRUST_PROXY')
+  if (trustProxy) settings.trustProxy = trustProxy.value.split(',').map((entry) => entry.trim()).filter((entry) => entry !== '')
+  const publicUrl = pick('public-url', 'PEERLANE_PUBLIC_URL')
+  if (publicUrl) settings.publicUrl = publicUrl.value
+  const metricsHost = pick('metrics-host', 'PEERLANE_METRICS_HOST')
+  if (metricsHost) settings.metricsHost = metricsHost.value.replace(/^\[(.*)\]$/, '$1')
+  const metricsPort = pick('metrics-port', 'PEERLANE_METRICS_PORT')
+  if (metricsPort) {
+    if (!/^\d+$/.test(metricsPort.value.trim()) || Number(metricsPort.value) > 65_535) {
+      return { ok: false, error: `${metricsPort.source} must be an integer from 0 to 65535, got "${metricsPort.value}"` }
+    }
+    settings.metricsPort = Number(metricsPort.value)
+  }
+  const metricsPublicEnv = env.PEERLANE_METRICS_PUBLIC
+  if (values['metrics-public'] === true) settings.metricsPublic = true
+  else if (metricsPublicEnv !== undefined && metricsPublicEnv !== '') {
+    if (!/^(1|true|0|false)$/i.test(metricsPublicEnv)) return { ok: false, error: `PEERLANE_METRICS_PUBLIC must be 1, true, 0 or false, got "${metricsPublicEnv}"` }
+    settings.metricsPublic = /^(1|true)$/i.test(metricsPublicEnv)
+  }
 
   return {
     ok: true,

@@ -1,5 +1,6 @@
 import { WIRE_LIMITS } from '@peerlane/protocol'
 import { settingOption } from './cli-args.js'
+import { isProxyEntry } from './client-address.js'
 import type { ResolvedConfig } from './config.js'
 
 /** A configuration the server refuses to start with; `field` names the option. */
@@ -37,6 +38,11 @@ const POSITIVE: readonly NumericField[] = [
   'maxQueuedBytesTotal',
   'joinFailuresPerIpPerMinute',
   'maxRevokedResumeTokens',
+  'maxOpenConnectionsPerIp',
+  'joinTimeoutMs',
+  'maxPendingUpgrades',
+  'maxPendingUpgradesPerIp',
+  'upgradeTimeoutMs',
 ]
 const NON_NEGATIVE: readonly NumericField[] = ['shutdownTimeoutMs', 'drainTimeoutMs', 'drainReconnectAfterMs']
 // Operators may tighten the protocol's field caps, never loosen them: clients validate against those.
@@ -67,7 +73,29 @@ export function checkConfig(config: ResolvedConfig): ConfigError | undefined {
       return new ConfigError('allowedOrigins', `entries must be origins like https://app.example.com (scheme, host, optional port), got "${origin}"`)
     }
   }
+  return checkNetworkConfig(config)
+}
+
+function checkNetworkConfig(config: ResolvedConfig): ConfigError | undefined {
+  for (const entry of config.trustProxy) {
+    if (!isProxyEntry(entry)) return new ConfigError('trustProxy', `entries must be IP addresses or CIDR ranges like 10.0.0.0/8, got "${entry}"`)
+  }
+  if (config.publicUrl !== undefined && !/^https?:$/.test(urlProtocol(config.publicUrl) ?? '')) {
+    return new ConfigError('publicUrl', `must be an http(s) URL like https://call.example.com, got "${config.publicUrl}"`)
+  }
+  const { metricsPort } = config
+  if (metricsPort !== undefined && (!Number.isInteger(metricsPort) || metricsPort < 0 || metricsPort > 65_535)) {
+    return new ConfigError('metricsPort', `must be an integer from 0 to 65535, got ${metricsPort}`)
+  }
   return undefined
+}
+
+function urlProtocol(text: string): string | undefined {
+  try {
+    return new URL(text).protocol
+  } catch {
+    return undefined
+  }
 }
 
 function isOrigin(text: string): boolean {

@@ -74,6 +74,30 @@ export interface SignalingConfig {
   joinFailuresPerIpPerMinute?: number
   /** Resume tokens revoked by `leave` remembered at once (until their expiry); past this the oldest revocation falls back to expiry. */
   maxRevokedResumeTokens?: number
+  /** Open WebSocket connections from one client address (see `trustProxy`); more are closed with 1013. */
+  maxOpenConnectionsPerIp?: number
+  /** How long a socket may stay open without being in a room (never joined, or left); then it is closed with 4003. */
+  joinTimeoutMs?: number
+  /** TCP connections that have not yet sent a complete request (HTTP or WebSocket upgrade); more are dropped at once. */
+  maxPendingUpgrades?: number
+  /** The same per remote address; connections from a `trustProxy` address count only against the total. */
+  maxPendingUpgradesPerIp?: number
+  /** How long a new TCP connection may take to send its request headers before it is dropped (also Node's `headersTimeout`). */
+  upgradeTimeoutMs?: number
+  /**
+   * Addresses or CIDR ranges of the reverse proxies in front of this server (`127.0.0.1`,
+   * `10.0.0.0/8`). Only a request from one of them has its `X-Forwarded-For` read: the client is
+   * the rightmost hop that is not itself a trusted proxy. Empty (default): the TCP peer is the client.
+   */
+  trustProxy?: readonly string[]
+  /** The URL users open (`https://call.example.com`): its origin is the server's own for the Origin check and the CSP's `connect-src`. */
+  publicUrl?: string
+  /** Interface of the separate `/metrics` listener. */
+  metricsHost?: string
+  /** Port of a separate listener that serves only `/metrics` (`0` picks a free one); without it there is no such listener. */
+  metricsPort?: number
+  /** Serve `/metrics` on the public port too; off by default, as it reveals process internals and costs CPU per scrape. */
+  metricsPublic?: boolean
 }
 
 export type DuplicateIdentityPolicy = 'replace' | 'reject'
@@ -112,6 +136,16 @@ export interface ResolvedConfig {
   readonly maxQueuedBytesTotal: number
   readonly joinFailuresPerIpPerMinute: number
   readonly maxRevokedResumeTokens: number
+  readonly maxOpenConnectionsPerIp: number
+  readonly joinTimeoutMs: number
+  readonly maxPendingUpgrades: number
+  readonly maxPendingUpgradesPerIp: number
+  readonly upgradeTimeoutMs: number
+  readonly trustProxy: readonly string[]
+  readonly publicUrl: string | undefined
+  readonly metricsHost: string
+  readonly metricsPort: number | undefined
+  readonly metricsPublic: boolean
 }
 
 /** The one place server defaults live; the CLI, README and tests refer to these. */
@@ -153,6 +187,19 @@ export const DEFAULT_CONFIG = {
   joinFailuresPerIpPerMinute: 20,
   // About 8 MiB at most: each entry is a 12-character peer id and its expiry.
   maxRevokedResumeTokens: 65_536,
+  // Far below maxConnections, so one address cannot hold every slot; a household or office behind
+  // one NAT address still fits.
+  maxOpenConnectionsPerIp: 32,
+  joinTimeoutMs: 30_000,
+  maxPendingUpgrades: 1_024,
+  // A request head arrives within milliseconds, so even a NAT address's burst of connects rarely
+  // has more than a few pending at once; a slowloris needs thousands.
+  maxPendingUpgradesPerIp: 32,
+  // Node alone drops a socket that never completes its headers only after about 95 s.
+  upgradeTimeoutMs: 10_000,
+  trustProxy: [] as readonly string[],
+  metricsHost: '127.0.0.1',
+  metricsPublic: false,
 } as const
 
 /** Lifetime of a token minted by `peerlane-signaling token` unless `--ttl` says otherwise: one hour. */
@@ -194,5 +241,15 @@ export function resolveConfig(config: SignalingConfig = {}): ResolvedConfig {
     maxQueuedBytesTotal: config.maxQueuedBytesTotal ?? DEFAULT_CONFIG.maxQueuedBytesTotal,
     joinFailuresPerIpPerMinute: config.joinFailuresPerIpPerMinute ?? DEFAULT_CONFIG.joinFailuresPerIpPerMinute,
     maxRevokedResumeTokens: config.maxRevokedResumeTokens ?? DEFAULT_CONFIG.maxRevokedResumeTokens,
+    maxOpenConnectionsPerIp: config.maxOpenConnectionsPerIp ?? DEFAULT_CONFIG.maxOpenConnectionsPerIp,
+    joinTimeoutMs: config.joinTimeoutMs ?? DEFAULT_CONFIG.joinTimeoutMs,
+    maxPendingUpgrades: config.maxPendingUpgrades ?? DEFAULT_CONFIG.maxPendingUpgrades,
+    maxPendingUpgradesPerIp: config.maxPendingUpgradesPerIp ?? DEFAULT_CONFIG.maxPendingUpgradesPerIp,
+    upgradeTimeoutMs: config.upgradeTimeoutMs ?? DEFAULT_CONFIG.upgradeTimeoutMs,
+    trustProxy: config.trustProxy ?? DEFAULT_CONFIG.trustProxy,
+    publicUrl: config.publicUrl,
+    metricsHost: config.metricsHost ?? DEFAULT_CONFIG.metricsHost,
+    metricsPort: config.metricsPort,
+    metricsPublic: config.metricsPublic ?? DEFAULT_CONFIG.metricsPublic,
   }
 }

@@ -21,8 +21,9 @@ import { Value } from '@sinclair/typebox/value'
 import type { Logger } from 'pino'
 import { WebSocket, type RawData } from 'ws'
 import type { AuthFailureReason, RoomTokenClaims } from './auth.js'
-import { clientAddress } from './client-address.js'
+import { limitKey } from './client-address.js'
 import { connectionLog } from './connection-log.js'
+import { startJoinTimer } from './join-timeout.js'
 import { checkMessageLimits, createFrameGuard, type FrameVerdict } from './limits.js'
 import { FrameQueue, type QueueBudget, type QueueLimits } from './frame-queue.js'
 import { errorFrame, type ErrorDetail } from './messages.js'
@@ -47,6 +48,8 @@ export interface ConnectionContext {
     readonly queueBudget: QueueBudget
   }
   readonly policy: ConnectionPolicy
+  /** How long a socket may stay outside any room before it is closed with 4003. */
+  readonly joinTimeoutMs: number
 }
 
 /** The room of a client that relays before it joins: `?room=` of its connection URL when valid. */
@@ -59,11 +62,12 @@ interface Membership {
 }
 
 /** Wires one accepted socket to the room registry; owns the socket's membership until it closes. */
-export function handleConnection(socket: WebSocket, request: IncomingMessage, context: ConnectionContext): void {
+/** `remote` is the client's address as `clientAddress` found it (behind a trusted proxy, not the proxy's). */
+export function handleConnection(socket: WebSocket, request: IncomingMessage, remote: string, context: ConnectionContext): void {
   const { registry, policy } = context
-  const remote = request.socket.remoteAddress
   const log = connectionLog(context.logger, { remote })
-  const address = clientAddress(request)
+  // Per-client budgets count under this key (an IPv6 client's /64).
+  const address = limitKey(remote)
   socket.on('error', (error) => log.debug({ err: error }, 'socket error'))
 
   /** Sends one frame; false when the socket can no longer take it (closing, or stuck). */
@@ -85,6 +89,11 @@ export function handleConnection(socket: WebSocket, request: IncomingMessage, co
     send(errorFrame(code, detail))
   }
 
+  const joinTimer = startJoinTimer(socket, context.joinTimeoutMs, () => {
+    log.debug('closing a socket that joined no room in time')
+    policy.metrics.dropped.inc({ reason: 'join-timeout' })
+  })
+
   const lobbyRoom = roomFromUrl(request.url)
   const listener: Recipient = { send }
   let lobbyOpen = true
@@ -100,6 +109,7 @@ export function handleConnection(socket: WebSocket, request: IncomingMessage, co
 
   const enter = (session: Session, implicit: boolean): void => {
     closeLobby()
+    joinTimer.joined()
     membership = { session, implicit }
     log.rebind({ remote, room: session.room, peerId: session.peerId })
   }
@@ -211,6 +221,7 @@ export function handleConnection(socket: WebSocket, request: IncomingMessage, co
     // Leaving is for good: the session's resume tokens must not bring it back.
     context.resume.tokens.revoke(session.peerId)
     end(session, 'left')
+    joinTimer.left()
     log.debug('left')
     log.rebind({ remote })
   }

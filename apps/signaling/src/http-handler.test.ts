@@ -1,5 +1,5 @@
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises'
-import { request } from 'node:http'
+import { request, type IncomingHttpHeaders } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -9,17 +9,22 @@ interface Reply {
   status: number
   type: string | undefined
   body: string
+  headers?: IncomingHttpHeaders
 }
 
 /** A request with the exact raw path: fetch() would normalise `..` and `%2e%2e` away before sending. */
 function get(httpUrl: string, path: string, method = 'GET'): Promise<Reply> {
+  return getWithHeaders(httpUrl, path, method).then(({ headers: _headers, ...reply }) => reply)
+}
+
+function getWithHeaders(httpUrl: string, path: string, method = 'GET'): Promise<Reply & { headers: IncomingHttpHeaders }> {
   const { hostname, port } = new URL(httpUrl)
   return new Promise((resolve, reject) => {
     const req = request({ hostname, port, path, method }, (res) => {
       let body = ''
       res.setEncoding('utf8')
       res.on('data', (chunk: string) => (body += chunk))
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, type: res.headers['content-type'], body }))
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, type: res.headers['content-type'], body, headers: res.headers }))
     })
     req.on('error', reject)
     req.end()
@@ -97,6 +102,25 @@ describe('HTTP', () => {
     const linked = await get(server.httpUrl, '/linked.json')
     expect(linked.status).toBe(404)
     expect(linked.body).not.toContain('outside-the-static-dir')
+  })
+
+  it('serves the app with a strict CSP and the other security headers', async () => {
+    const server = await startServer({ staticDir })
+    for (const path of ['/', '/assets/app-1a2b.js', '/missing.js']) {
+      const { headers } = await getWithHeaders(server.httpUrl, path)
+      expect(headers['content-security-policy']).toBe(
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:; media-src 'self' blob: mediastream:; " +
+          "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+      )
+      expect(headers['x-frame-options']).toBe('DENY')
+      expect(headers['referrer-policy']).toBe('no-referrer')
+      expect(headers['permissions-policy']).toMatch(/^camera=\(self\), microphone=\(self\), display-capture=\(self\), geolocation=\(\)/)
+      expect(headers['cross-origin-opener-policy']).toBe('same-origin')
+      expect(headers['x-content-type-options']).toBe('nosniff')
+    }
+    const published = await startServer({ staticDir, publicUrl: 'https://call.example.com' })
+    const { headers } = await getWithHeaders(published.httpUrl, '/')
+    expect(headers['content-security-policy']).toContain("connect-src 'self' wss://call.example.com;")
   })
 
   it('answers 404 without a static directory, and 405 to other methods', async () => {

@@ -10,8 +10,10 @@ export interface HttpHandlerOptions {
   readonly logger: Logger
   /** False while the server drains: load balancers then stop sending new clients here. */
   readonly ready: () => boolean
-  /** The Prometheus exposition for `/metrics`. */
-  readonly metrics: () => Promise<{ contentType: string; body: string }>
+  /** The Prometheus exposition for `/metrics`; without it `/metrics` is a 404 here (it has its own listener). */
+  readonly metrics: (() => Promise<{ contentType: string; body: string }>) | undefined
+  /** Sent with every response (see security-headers.ts). */
+  readonly headers: Readonly<Record<string, string>>
 }
 
 export type HttpHandler = (request: IncomingMessage, response: ServerResponse) => void
@@ -28,6 +30,7 @@ export function createHttpHandler(options: HttpHandlerOptions): HttpHandler {
 }
 
 async function handle(options: HttpHandlerOptions, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  for (const [name, value] of Object.entries(options.headers)) response.setHeader(name, value)
   if (request.method !== 'GET' && request.method !== 'HEAD') {
     response.setHeader('Allow', 'GET, HEAD')
     return sendText(response, 405, 'Method not allowed')
@@ -41,6 +44,7 @@ async function handle(options: HttpHandlerOptions, request: IncomingMessage, res
     return sendJson(request, response, ready ? 200 : 503, { status: ready ? 'ready' : 'draining' })
   }
   if (rawPath === '/metrics') {
+    if (!options.metrics) return sendText(response, 404, 'Not found')
     const { contentType, body } = await options.metrics()
     response.writeHead(200, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(body), 'Cache-Control': 'no-store' })
     response.end(request.method === 'HEAD' ? undefined : body)

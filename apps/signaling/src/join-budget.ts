@@ -22,19 +22,18 @@ export class JoinBudget {
     this.#now = now
   }
 
-  /** True while `address` may still try joins that fail or create rooms. */
+  /** True while `address` (a client's `limitKey`) may still try joins that fail or create rooms. */
   allows(address: string): boolean {
-    return this.#buckets.get(budgetKey(address))?.has(1) ?? true
+    return this.#buckets.get(address)?.has(1) ?? true
   }
 
   /** Counts one failed join, or one that created a room, against `address`. */
   charge(address: string): void {
-    const key = budgetKey(address)
-    let bucket = this.#buckets.get(key)
+    let bucket = this.#buckets.get(address)
     if (!bucket) {
       if (this.#buckets.size >= this.#maxClients) this.#evict()
       bucket = new TokenBucket(this.#perMinute / 60, this.#perMinute, this.#now)
-      this.#buckets.set(key, bucket)
+      this.#buckets.set(address, bucket)
     }
     bucket.take()
   }
@@ -49,22 +48,4 @@ export class JoinBudget {
     const oldest = this.#buckets.keys().next().value
     if (oldest !== undefined) this.#buckets.delete(oldest)
   }
-}
-
-/**
- * IPv6 clients are budgeted per /64: one subscriber usually holds a whole /64, so per-address
- * budgets would hand an attacker 2^64 of them. IPv4-mapped addresses count as their IPv4 address.
- */
-export function budgetKey(address: string): string {
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)
-  if (mapped?.[1]) return mapped[1]
-  if (!address.includes(':')) return address
-  const [head = '', tail = ''] = address.split('::')
-  const left = head === '' ? [] : head.split(':')
-  const right = address.includes('::') ? (tail === '' ? [] : tail.split(':')) : []
-  const groups = address.includes('::') ? [...left, ...Array<string>(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right] : left
-  return `${groups
-    .slice(0, 4)
-    .map((group) => group.toLowerCase().replace(/^0+(?=.)/, ''))
-    .join(':')}::/64`
 }

@@ -54,7 +54,7 @@ describe('token buckets', () => {
 
 describe('limits', () => {
   it('closes with 1009 a frame over the default 64 KiB', async () => {
-    const server = await startServer()
+    const server = await startServer({ metricsPublic: true })
     const client = await connect(server.url)
     client.send('x'.repeat(64 * 1024 + 1))
     expect((await client.closed).code).toBe(CLOSE_CODES.messageTooBig)
@@ -88,7 +88,7 @@ describe('limits', () => {
   })
 
   it('keeps relaying every message of a well-behaved pair while another connection floods', async () => {
-    const server = await startServer()
+    const server = await startServer({ metricsPublic: true })
     const ada = await joined(server.url, 'calm')
     const bob = await joined(server.url, 'calm')
     await ada.client.nextOfType('peer-joined')
@@ -168,7 +168,7 @@ describe('limits', () => {
 
   it('cuts off a slow consumer whose send buffer stays full', async () => {
     const big = 'a'.repeat(30_000)
-    const server = await startServer({ maxBufferedAmount: 64 * 1024, resumeGraceMs: 0, maxMessagesPerSecond: 10_000, maxBytesPerSecond: 1e9 })
+    const server = await startServer({ metricsPublic: true, maxBufferedAmount: 64 * 1024, resumeGraceMs: 0, maxMessagesPerSecond: 10_000, maxBytesPerSecond: 1e9 })
     const sender = await joined(server.url, 'r')
     const reader = await joined(server.url, 'r')
     await sender.client.nextOfType('peer-joined')
@@ -183,5 +183,9 @@ describe('limits', () => {
     await expect(startServer({ maxRooms: 0 })).rejects.toMatchObject({ field: 'maxRooms' })
     await expect(startServer({ maxSdpLength: 1e6 })).rejects.toBeInstanceOf(ConfigError)
     await expect(startServer({ allowedOrigins: ['example.com'] })).rejects.toMatchObject({ field: 'allowedOrigins' })
+    await expect(startServer({ trustProxy: ['10.0.0.0/33'] })).rejects.toMatchObject({ field: 'trustProxy' })
+    await expect(startServer({ publicUrl: 'call.example.com' })).rejects.toMatchObject({ field: 'publicUrl' })
+    await expect(startServer({ metricsPort: 70_000 })).rejects.toMatchObject({ field: 'metricsPort' })
+    await expect(startServer({ joinTimeoutMs: 0 })).rejects.toMatchObject({ field: 'joinTimeoutMs' })
   })
 })

@@ -69,6 +69,7 @@ else {
 
   const serving = staticDir === undefined ? ' (WebSocket signaling and /healthz only: no --static-dir)' : ''
   process.stdout.write(`Peerlane signaling listening on ${server.httpUrl}${serving}\n`)
+  if (server.metricsUrl !== undefined) process.stdout.write(`Metrics on ${server.metricsUrl}\n`)
 
   let stopping = false
   const stop = (): void => {

@@ -80,8 +80,26 @@ describe('observability', () => {
     expect(lines.filter((line) => line.includes('no auth secret or public key configured'))).toHaveLength(1)
   })
 
+  it('keeps /metrics off the public port unless asked; a metrics listener of its own serves it', async () => {
+    const server = await startServer({ metricsPort: 0 })
+    const onPublic = await fetch(`${server.httpUrl}/metrics`)
+    expect(onPublic.status).toBe(404)
+    expect(await onPublic.text()).not.toContain('process_resident_memory_bytes')
+    expect(server.metricsUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/metrics$/)
+    expect(server.metricsUrl).not.toContain(`:${server.port}/`)
+    const scraped = await fetch(server.metricsUrl ?? '')
+    expect(scraped.status).toBe(200)
+    expect(await scraped.text()).toMatch(/^peerlane_signaling_connections 0$/m)
+    // Only /metrics there: not the app, not health.
+    expect((await fetch(`${new URL(server.metricsUrl ?? '').origin}/healthz`)).status).toBe(404)
+    // Without any metrics option, none at all.
+    const plain = await startServer()
+    expect(plain.metricsUrl).toBeUndefined()
+    expect((await fetch(`${plain.httpUrl}/metrics`)).status).toBe(404)
+  })
+
   it('serves /healthz, /readyz and Prometheus /metrics with the relay counters', async () => {
-    const server = await startServer()
+    const server = await startServer({ metricsPublic: true })
     await call(server.url)
     expect(await (await fetch(`${server.httpUrl}/healthz`)).json()).toEqual({ status: 'ok', rooms: 1, peers: 2 })
     const ready = await fetch(`${server.httpUrl}/readyz`)

@@ -4,6 +4,8 @@ import type { Duplex } from 'node:stream'
 import { CLOSE_CODES } from '@peerlane/protocol'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { createAuthenticator } from './auth.js'
+import { clientAddress, isTrustedProxy, limitKey } from './client-address.js'
+import { ConnectionBudget } from './connection-budget.js'
 import { resolveConfig, type SignalingConfig } from './config.js'
 import { checkConfig } from './config-check.js'
 import { handleConnection } from './connection.js'
@@ -12,13 +14,22 @@ import { QueueBudget } from './frame-queue.js'
 import { IdentityRegistry } from './identities.js'
 import { JoinBudget } from './join-budget.js'
 import { createMetrics } from './metrics.js'
-import { createOriginCheck } from './origin.js'
+import { startMetricsListener } from './metrics-listener.js'
+import { createOriginCheck, isLoopbackHost } from './origin.js'
+import { shedPendingSockets } from './pending-sockets.js'
 import type { ConnectionPolicy } from './policy.js'
 import { KeyedRateLimiter } from './rate-limiter.js'
 import { startHeartbeat } from './heartbeat.js'
 import { createHttpHandler } from './http-handler.js'
 import { createResumeTokens } from './resume-token.js'
 import { RoomRegistry } from './rooms.js'
+import { securityHeaders } from './security-headers.js'
+
+const OVERLOAD_REASONS = {
+  'server-full': 'server full',
+  'connection-rate': 'too many new connections',
+  'address-connections': 'too many connections from this address',
+} as const
 
 export interface SignalingServer {
   /** WebSocket URL of the server, e.g. `ws://127.0.0.1:8080` (any path is accepted; the app uses `/ws`). */
@@ -27,6 +38,8 @@ export interface SignalingServer {
   readonly httpUrl: string
   /** The bound port (the real one when `port: 0` was asked for). */
   readonly port: number
+  /** `http://host:port/metrics` of the separate metrics listener, when `metricsPort` was given. */
+  readonly metricsUrl: string | undefined
   /** Closes every socket with 1001 (going away), stops listening and resolves once all is closed. Idempotent. */
   close(): Promise<void>
   /**
@@ -56,14 +69,28 @@ export async function createSignalingServer(config: SignalingConfig = {}): Promi
   let draining = false
   const metrics = createMetrics({ stats: () => registry.stats(), connections: () => wss.clients.size, draining: () => draining })
   const httpServer = createServer(
+    {
+      // Node's defaults (60 s, checked every 30 s) let a slow request head hold a socket ~95 s.
+      headersTimeout: resolved.upgradeTimeoutMs,
+      requestTimeout: resolved.upgradeTimeoutMs,
+      connectionsCheckingInterval: Math.min(1_000, resolved.upgradeTimeoutMs),
+    },
     createHttpHandler({
       staticDir: resolved.staticDir,
       stats: () => registry.stats(),
       logger,
       ready: () => !draining && !closing,
-      metrics: () => metrics.render(),
+      metrics: resolved.metricsPublic ? () => metrics.render() : undefined,
+      headers: securityHeaders(resolved.publicUrl),
     }),
   )
+  shedPendingSockets(httpServer, {
+    maxPending: resolved.maxPendingUpgrades,
+    maxPendingPerIp: resolved.maxPendingUpgradesPerIp,
+    timeoutMs: resolved.upgradeTimeoutMs,
+    exempt: (address) => isTrustedProxy(address, resolved),
+    onShed: (reason) => metrics.dropped.inc({ reason }),
+  })
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: resolved.maxPayload,
@@ -93,7 +120,11 @@ export async function createSignalingServer(config: SignalingConfig = {}): Promi
     draining: () => draining,
     joinBudget: new JoinBudget(resolved.joinFailuresPerIpPerMinute, MAX_BUDGETED_CLIENTS),
   }
-  const originAllowed = createOriginCheck(resolved.allowedOrigins)
+  const originAllowed = createOriginCheck(resolved)
+  if (!isLoopbackHost(resolved.host) && resolved.publicUrl === undefined && resolved.allowedOrigins.length === 0) {
+    logger.warn('bound beyond loopback without --public-url or --allowed-origins: browsers may only use this server from an IP-address URL')
+  }
+  const openPerAddress = new ConnectionBudget(resolved.maxOpenConnectionsPerIp)
   const connectionRate = new KeyedRateLimiter(resolved.maxConnectionsPerIpPerSecond, resolved.maxConnectionsPerIpPerSecond)
   const context = {
     registry,
@@ -107,6 +138,7 @@ export async function createSignalingServer(config: SignalingConfig = {}): Promi
       queueBudget: new QueueBudget(resolved.maxQueuedBytesTotal),
     },
     policy,
+    joinTimeoutMs: resolved.joinTimeoutMs,
   }
   let closing: Promise<void> | undefined
 
@@ -122,17 +154,22 @@ export async function createSignalingServer(config: SignalingConfig = {}): Promi
     if (draining) return refuseUpgrade(socket, 503, 'Service Unavailable', 'draining')
     if (!originAllowed(request.headers.origin, request.headers.host)) return refuseUpgrade(socket, 403, 'Forbidden', 'origin')
     // Over capacity, the handshake completes so that the client sees a close code it can act on.
+    const remote = clientAddress(request, resolved)
+    const address = limitKey(remote)
     const overloaded =
-      wss.clients.size >= resolved.maxConnections ? 'server-full' : !connectionRate.take(request.socket.remoteAddress ?? '') ? 'connection-rate' : undefined
+      wss.clients.size >= resolved.maxConnections ? 'server-full' : !connectionRate.take(address) ? 'connection-rate' : undefined
     wss.handleUpgrade(request, socket, head, (ws) => {
-      if (overloaded) {
-        metrics.rejected.inc({ reason: overloaded })
+      // Taken only once the handshake succeeded: a failed one never calls back to give it back.
+      const refused = overloaded ?? (openPerAddress.take(address) ? undefined : 'address-connections')
+      if (refused) {
+        metrics.rejected.inc({ reason: refused })
         ws.on('error', () => {})
-        ws.close(CLOSE_CODES.tryAgainLater, overloaded === 'server-full' ? 'server full' : 'too many new connections')
+        ws.close(CLOSE_CODES.tryAgainLater, OVERLOAD_REASONS[refused])
         return
       }
+      ws.once('close', () => openPerAddress.release(address))
       // handleConnection attaches the socket's error listener first thing.
-      handleConnection(ws, request, context)
+      handleConnection(ws, request, remote, context)
       heartbeat.track(ws)
       ws.on('error', (error: Error & { code?: string }) => {
         if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') metrics.dropped.inc({ reason: 'frame-too-big' })
@@ -149,6 +186,17 @@ export async function createSignalingServer(config: SignalingConfig = {}): Promi
     })
   })
   httpServer.on('error', (error) => logger.error({ err: error }, 'HTTP server error'))
+
+  const metricsListener =
+    resolved.metricsPort === undefined
+      ? undefined
+      : await startMetricsListener({ host: resolved.metricsHost, port: resolved.metricsPort, render: () => metrics.render(), logger }).catch(
+          async (error: unknown) => {
+            heartbeat.stop()
+            await new Promise<void>((resolve) => httpServer.close(() => resolve()))
+            throw error
+          },
+        )
 
   const { port } = httpServer.address() as AddressInfo
   const authority = `${resolved.host.includes(':') ? `[${resolved.host}]` : resolved.host}:${port}`
@@ -173,6 +221,7 @@ export async function createSignalingServer(config: SignalingConfig = {}): Promi
       httpServer.closeIdleConnections()
     })
     clearTimeout(deadline)
+    await metricsListener?.close()
     logger.debug('closed')
   }
 
@@ -192,6 +241,7 @@ export async function createSignalingServer(config: SignalingConfig = {}): Promi
     url: `ws://${authority}`,
     httpUrl: `http://${authority}`,
     port,
+    metricsUrl: metricsListener?.url,
     close: () => (closing ??= shutdown(CLOSE_CODES.goingAway, 'server shutting down')),
     drain: () => (drainPromise ??= drainThenClose()),
   }

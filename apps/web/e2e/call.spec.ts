@@ -1,6 +1,9 @@
 import { mkdirSync } from 'node:fs'
 import { expect, test } from '@playwright/test'
-import { expectDecodingVideoFrom, openParticipant, ownPeerId, uniqueRoom } from './helpers.js'
+import { expectDecodingVideoFrom, openParticipant, ownPeerId, takePolicyReports, uniqueRoom } from './helpers.js'
+
+// The app runs under the CSP the signaling server sends: any violation fails the test.
+test.afterEach(() => expect(takePolicyReports()).toEqual([]))
 
 test('two participants opening an invite link see each other, and a leave removes the tile', async ({ browser }) => {
   const room = uniqueRoom('call')
@@ -10,6 +13,9 @@ test('two participants opening an invite link see each other, and a leave remove
   const aliceId = await ownPeerId(alice.page)
   const bobId = await ownPeerId(bob.page)
   expect(aliceId).not.toBe(bobId)
+  const headers = (await alice.served?.allHeaders()) ?? {}
+  expect(headers['content-security-policy']).toMatch(/(^|; )script-src 'self';.*frame-ancestors 'none'/)
+  expect(headers['x-frame-options']).toBe('DENY')
 
   const bobOnAlice = alice.page.locator(`[data-peer-id="${bobId}"]`)
   const aliceOnBob = bob.page.locator(`[data-peer-id="${aliceId}"]`)

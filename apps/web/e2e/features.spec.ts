@@ -3,7 +3,10 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { expect, test, type Page } from '@playwright/test'
-import { expectDecodingVideoFrom, openParticipant, ownPeerId, uniqueRoom, type Participant } from './helpers.js'
+import { expectDecodingVideoFrom, openParticipant, ownPeerId, takePolicyReports, uniqueRoom, type Participant } from './helpers.js'
+
+// Screen share, recording (blob: playback and download), chat and files all run under the served CSP.
+test.afterEach(() => expect(takePolicyReports()).toEqual([]))
 
 const sha256 = (data: Uint8Array) => createHash('sha256').update(data).digest('hex')
 

@@ -1,4 +1,4 @@
-import { expect, type Browser, type BrowserContext, type Page } from '@playwright/test'
+import { expect, type Browser, type BrowserContext, type Page, type Response } from '@playwright/test'
 
 /** What the app publishes as `window.__peerlane` when opened with `?debug` (see room-view.ts). */
 interface DebugHook {
@@ -23,14 +23,39 @@ export function uniqueRoom(prefix: string): string {
 export interface Participant {
   readonly context: BrowserContext
   readonly page: Page
+  /** The response that served the page (its headers carry the server's CSP). */
+  readonly served: Response | null
+}
+
+// Content-Security-Policy and Permissions-Policy complaints of every page opened through
+// openParticipant, reported the moment they happen (a page may be closed before the test ends).
+const policyReports: string[] = []
+
+/** Returns and forgets the policy violations reported since the last call. */
+export function takePolicyReports(): string[] {
+  return policyReports.splice(0)
 }
 
 /** A participant in their own browser context (own storage, own fake camera), opened on `path`. */
 export async function openParticipant(browser: Browser, path: string): Promise<Participant> {
   const context = await browser.newContext()
+  // Bindings and init scripts are injected over CDP, outside the page's CSP, so they observe
+  // the policy without loosening it.
+  await context.exposeBinding('__peerlaneReportViolation', (_source, report: string) => {
+    policyReports.push(report)
+  })
+  await context.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (event) => {
+      const report = (window as unknown as { __peerlaneReportViolation: (text: string) => void }).__peerlaneReportViolation
+      report(`CSP ${event.effectiveDirective} blocked ${event.blockedURI || 'inline'} at ${event.sourceFile}:${event.lineNumber}`)
+    })
+  })
   const page = await context.newPage()
-  await page.goto(path)
-  return { context, page }
+  page.on('console', (message) => {
+    if (/Content Security Policy|Permissions-Policy|Permissions policy/i.test(message.text())) policyReports.push(message.text())
+  })
+  const served = await page.goto(path)
+  return { context, page, served }
 }
 
 export async function ownPeerId(page: Page): Promise<string> {
