@@ -1,7 +1,7 @@
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Duplex } from 'node:stream'
-import { CLOSE_CODES } from '@peerlane/protocol'
+import { CLOSE_CODES, chooseSubprotocol } from '@peerlane/protocol'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { createAuthenticator } from './auth.js'
 import { clientAddress, isTrustedProxy, limitKey } from './client-address.js'
@@ -96,6 +96,11 @@ export async function createSignalingServer(config: SignalingConfig = {}): Promi
     maxPayload: resolved.maxPayload,
     // Compression buys little on small JSON frames and has been a memory-exhaustion vector.
     perMessageDeflate: false,
+    // The upgrade handler has already refused unknown Peerlane versions; this names the one spoken.
+    handleProtocols: (offered) => {
+      const choice = chooseSubprotocol(offered)
+      return (choice.ok && choice.protocol) || false
+    },
   })
   const heartbeat = startHeartbeat(resolved.heartbeatIntervalMs, () => {
     metrics.dropped.inc({ reason: 'heartbeat' })
@@ -153,6 +158,8 @@ export async function createSignalingServer(config: SignalingConfig = {}): Promi
     // page gets nothing to talk to.
     if (draining) return refuseUpgrade(socket, 503, 'Service Unavailable', 'draining')
     if (!originAllowed(request.headers.origin, request.headers.host)) return refuseUpgrade(socket, 403, 'Forbidden', 'origin')
+    const version = chooseSubprotocol(offeredSubprotocols(request.headers['sec-websocket-protocol']))
+    if (!version.ok) return refuseUpgrade(socket, 400, 'Bad Request', 'protocol-version', version.reason)
     // Over capacity, the handshake completes so that the client sees a close code it can act on.
     const remote = clientAddress(request, resolved)
     const address = limitKey(remote)
@@ -202,9 +209,10 @@ export async function createSignalingServer(config: SignalingConfig = {}): Promi
   const authority = `${resolved.host.includes(':') ? `[${resolved.host}]` : resolved.host}:${port}`
   logger.debug({ port, host: resolved.host, staticDir: resolved.staticDir }, 'listening')
 
-  const refuseUpgrade = (socket: Duplex, status: number, text: string, reason: string): void => {
+  const refuseUpgrade = (socket: Duplex, status: number, text: string, reason: string, body = ''): void => {
     metrics.rejected.inc({ reason })
-    socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`)
+    const length = Buffer.byteLength(body)
+    socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${length}\r\n\r\n${body}`)
   }
 
   const shutdown = async (code: number, reason: string): Promise<void> => {
@@ -245,4 +253,9 @@ export async function createSignalingServer(config: SignalingConfig = {}): Promi
     close: () => (closing ??= shutdown(CLOSE_CODES.goingAway, 'server shutting down')),
     drain: () => (drainPromise ??= drainThenClose()),
   }
+}
+
+/** The subprotocols a client offered in `Sec-WebSocket-Protocol` (comma-separated tokens). */
+function offeredSubprotocols(header: string | undefined): string[] {
+  return header === undefined ? [] : header.split(',').map((token) => token.trim()).filter((token) => token.length > 0)
 }

@@ -1,5 +1,5 @@
 // The protocol package's golden vectors, driven through a real server over real sockets.
-import { invalidVectors, validVectors, type GoldenVector } from '@peerlane/protocol/vectors'
+import { frozenV1Vectors, invalidVectors, validVectors, type GoldenVector } from '@peerlane/protocol/vectors'
 import { describe, expect, it } from 'vitest'
 import { connect, joined, startServer, type TestClient } from './test-support/client.js'
 
@@ -27,41 +27,48 @@ describe('invalid client vectors', () => {
 })
 
 describe('valid client vectors', () => {
-  it.each(clientVectors(validVectors()))('%s is accepted', async (_name, vector) => {
-    const server = await startServer()
-    const message = JSON.parse(vector.frame) as Record<string, unknown> & { type: string }
-    switch (message.type) {
-      case 'join': {
-        const client = await connect(server.url)
-        client.send(vector.frame)
-        const welcome = await client.nextOfType('welcome')
-        expect(welcome.room).toBe(message.room)
-        expect(await client.sync()).toEqual([])
-        return
-      }
-      case 'leave': {
-        const ada = await joined(server.url, 'vectors')
-        const bob = await joined(server.url, 'vectors')
-        bob.client.send(vector.frame)
-        expect(await ada.client.nextOfType('peer-left')).toEqual({ type: 'peer-left', peerId: bob.peerId, reason: 'left' })
-        expect(await bob.client.sync()).toEqual([])
-        return
-      }
-      case 'ping': {
-        const client = await connect(server.url)
-        client.send(vector.frame)
-        expect(await client.nextOfType('pong')).toEqual('id' in message ? { type: 'pong', id: message.id } : { type: 'pong' })
-        return
-      }
-      case 'offer':
-      case 'answer':
-      case 'candidate':
-        return relayVector(server.url, vector.frame, message)
-      default:
-        throw new Error(`no test for client vector type ${message.type}`)
-    }
-  })
+  it.each(clientVectors(validVectors()))('%s is accepted', (_name, vector) => accepts(vector))
 })
+
+// A v1 client may send any of these forever: the current server must still serve them.
+describe('frozen v1 client vectors', () => {
+  it.each(clientVectors(frozenV1Vectors()))('%s is still accepted', (_name, vector) => accepts(vector))
+})
+
+async function accepts(vector: GoldenVector): Promise<void> {
+  const server = await startServer()
+  const message = JSON.parse(vector.frame) as Record<string, unknown> & { type: string }
+  switch (message.type) {
+    case 'join': {
+      const client = await connect(server.url)
+      client.send(vector.frame)
+      const welcome = await client.nextOfType('welcome')
+      expect(welcome.room).toBe(message.room)
+      expect(await client.sync()).toEqual([])
+      return
+    }
+    case 'leave': {
+      const ada = await joined(server.url, 'vectors')
+      const bob = await joined(server.url, 'vectors')
+      bob.client.send(vector.frame)
+      expect(await ada.client.nextOfType('peer-left')).toEqual({ type: 'peer-left', peerId: bob.peerId, reason: 'left' })
+      expect(await bob.client.sync()).toEqual([])
+      return
+    }
+    case 'ping': {
+      const client = await connect(server.url)
+      client.send(vector.frame)
+      expect(await client.nextOfType('pong')).toEqual('id' in message ? { type: 'pong', id: message.id } : { type: 'pong' })
+      return
+    }
+    case 'offer':
+    case 'answer':
+    case 'candidate':
+      return relayVector(server.url, vector.frame, message)
+    default:
+      throw new Error(`no test for client vector type ${message.type}`)
+  }
+}
 
 async function relayVector(url: string, frame: string, message: Record<string, unknown> & { type: string }): Promise<void> {
   const sender = await joined(url, 'vectors')
