@@ -31,6 +31,7 @@ export type {
   RelayedCandidate,
   Pong,
   Draining,
+  IceServersUpdate,
   ErrorMessage,
   ServerMessage,
   ServerMessageType,

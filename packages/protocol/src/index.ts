@@ -38,6 +38,7 @@ export {
   RelayedCandidate,
   Pong,
   Draining,
+  IceServersUpdate,
   ErrorMessage,
   ServerMessage,
   SERVER_MESSAGES,

@@ -75,6 +75,15 @@ export const Draining = Type.Object({
 }, { description: 'The server is shutting down: reconnect (to another node, or after `reconnectAfterMs`) and resume.' })
 export type Draining = Static<typeof Draining>
 
+export const IceServersUpdate = Type.Object(
+  { type: Type.Literal('ice-servers'), iceServers: Type.Array(IceServer) },
+  {
+    description:
+      'Fresh ICE servers, e.g. TURN credentials renewed before the ones in `welcome` expire. Clients apply them (`setConfiguration`) to every connection without interrupting calls.',
+  },
+)
+export type IceServersUpdate = Static<typeof IceServersUpdate>
+
 export const Pong = Type.Object(
   { type: Type.Literal('pong'), id: Type.Optional(PingId) },
   { description: 'The answer to `ping`, with its `id`.' },
@@ -101,6 +110,7 @@ export const SERVER_MESSAGES = {
   candidate: RelayedCandidate,
   pong: Pong,
   draining: Draining,
+  'ice-servers': IceServersUpdate,
   error: ErrorMessage,
 } as const
 
@@ -113,6 +123,7 @@ export const ServerMessage = Type.Union([
   RelayedCandidate,
   Pong,
   Draining,
+  IceServersUpdate,
   ErrorMessage,
 ])
 export type ServerMessage = Static<typeof ServerMessage>
