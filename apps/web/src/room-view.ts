@@ -30,6 +30,8 @@ export interface RoomOptions {
    * rely on, and the production page has no reason to offer it.
    */
   readonly exposeClient: boolean
+  /** The SDK's file stall timeout, when not its default (only `?debug&fileStallMs=` sets it, for tests). */
+  readonly fileStallTimeoutMs?: number
   /** The server accepted the join. */
   readonly onJoined: (room: string) => void
   /** The participant left or never got in; `error` says why when it was not their choice. */
@@ -113,7 +115,10 @@ export function enterRoom(root: HTMLElement, options: RoomOptions): void {
   const inviteField = el('input', { id: inviteId, readonly: true, class: 'invite-field' })
   inviteField.value = link
 
-  const client = new PeerlaneClient({ url: options.url })
+  const client = new PeerlaneClient({
+    url: options.url,
+    ...(options.fileStallTimeoutMs === undefined ? {} : { files: { stallTimeoutMs: options.fileStallTimeoutMs } }),
+  })
   if (options.exposeClient) window.__peerlane = { client }
 
   const tiles = new Map<string, VideoTile>()
