@@ -232,7 +232,7 @@ interface Receiving {
   readonly parts: BlobPart[]
   readonly folded: Blob[]
   bytes: number
-  stallTimer: ReturnType<typeof setTimeout> | undefined
+  readonly stall: StallWatch
 }
 
 interface Sending {
@@ -242,7 +242,41 @@ interface Sending {
   answer: ((accepted: true | FileDeclineReason) => void) | undefined
   /** Resolves when the receiver reports its verdict. */
   verdict: ((ok: boolean) => void) | undefined
-  stallTimer: ReturnType<typeof setTimeout> | undefined
+  readonly stall: StallWatch
+}
+
+/**
+ * Calls `onStall` once nothing called `touch()` for `ms`. One timer per transfer, re-armed only
+ * when it fires, rather than a new timer for every 16 KiB chunk.
+ */
+class StallWatch {
+  private last = 0
+  private timer: ReturnType<typeof setTimeout> | undefined
+
+  constructor(
+    private readonly ms: number,
+    private readonly onStall: () => void,
+  ) {}
+
+  touch(): void {
+    this.last = Date.now()
+    if (this.timer === undefined) this.arm(this.ms)
+  }
+
+  stop(): void {
+    clearTimeout(this.timer)
+    this.timer = undefined
+  }
+
+  private arm(delay: number): void {
+    this.timer = setTimeout(() => {
+      const quiet = Date.now() - this.last
+      if (quiet >= this.ms) {
+        this.timer = undefined
+        this.onStall()
+      } else this.arm(this.ms - quiet)
+    }, delay)
+  }
 }
 
 /**
@@ -269,7 +303,13 @@ export class PeerFileLink {
   /** Streams `transfer.file` to this peer as one leg of `transfer`. */
   send(transfer: OutgoingFileTransfer): void {
     const id = this.nextId++
-    const entry: Sending = { transfer, cancelled: false, answer: undefined, verdict: undefined, stallTimer: undefined }
+    // A sender stuck reading its file, on a channel that never drains, or awaiting a verdict that
+    // never comes would hold the leg forever: no progress for `stallTimeoutMs` ends it.
+    const stall = new StallWatch(this.limits.stallTimeoutMs, () => {
+      this.channels.sendFileControl({ type: 'file-cancel', id, side: 'sender', reason: 'stalled' })
+      this.endLeg(id, { state: 'failed', error: stalled(this.peerId, this.limits.stallTimeoutMs) })
+    })
+    const entry: Sending = { transfer, cancelled: false, answer: undefined, verdict: undefined, stall }
     this.sending.set(id, entry)
     transfer.addCanceller(() => {
       if (!this.sending.has(id) || entry.cancelled) return
@@ -301,7 +341,7 @@ export class PeerFileLink {
     const accepted = await answer
     if (entry.cancelled) return { state: 'cancelled', error: cancelled('you', this.peerId) }
     if (accepted !== true) return { state: 'cancelled', error: declined(this.peerId, accepted) }
-    this.touchSending(id, entry)
+    entry.stall.touch()
     const hash = new Sha256()
     const readBytes = CHUNK_PAYLOAD_BYTES * READ_CHUNKS
     let sent = 0
@@ -316,7 +356,7 @@ export class PeerFileLink {
           return { state: 'failed', error: failed('the connection closed', this.peerId) }
         }
         sent += payload.length
-        this.touchSending(id, entry)
+        entry.stall.touch()
         transfer.legProgress(this.peerId, sent)
       }
     }
@@ -327,21 +367,11 @@ export class PeerFileLink {
     return { state: 'failed', error: corrupt(this.peerId, 'the receiver’s SHA-256 or size did not match') }
   }
 
-  // A sender stuck reading its file, on a channel that never drains, or awaiting a verdict that
-  // never comes would hold the leg forever: no progress for `stallTimeoutMs` ends it.
-  private touchSending(id: number, entry: Sending): void {
-    clearTimeout(entry.stallTimer)
-    entry.stallTimer = setTimeout(() => {
-      this.channels.sendFileControl({ type: 'file-cancel', id, side: 'sender', reason: 'stalled' })
-      this.endLeg(id, { state: 'failed', error: stalled(this.peerId, this.limits.stallTimeoutMs) })
-    }, this.limits.stallTimeoutMs)
-  }
-
   private endLeg(id: number, result: TransferResult): void {
     const entry = this.sending.get(id)
     if (!entry) return
     this.sending.delete(id)
-    clearTimeout(entry.stallTimer)
+    entry.stall.stop()
     entry.cancelled = true
     entry.answer?.('declined')
     entry.verdict?.(false)
@@ -393,7 +423,7 @@ export class PeerFileLink {
         const entry = this.receiving.get(id)
         if (!entry) return
         this.channels.sendFileControl({ type: 'file-accept', id })
-        this.touchReceiving(id, entry)
+        entry.stall.touch()
       },
       cancel: () => {
         const entry = this.receiving.get(id)
@@ -403,23 +433,19 @@ export class PeerFileLink {
         this.endIncoming(id, { state: 'cancelled', error: cancelled('you', this.peerId) })
       },
     })
-    this.receiving.set(id, { transfer, hash: new Sha256(), parts: [], folded: [], bytes: 0, stallTimer: undefined })
-    this.onIncoming(transfer)
-  }
-
-  private touchReceiving(id: number, entry: Receiving): void {
-    clearTimeout(entry.stallTimer)
-    entry.stallTimer = setTimeout(() => {
+    const stall = new StallWatch(this.limits.stallTimeoutMs, () => {
       this.channels.sendFileControl({ type: 'file-cancel', id, side: 'receiver', reason: 'stalled' })
       this.endIncoming(id, { state: 'failed', error: stalled(this.peerId, this.limits.stallTimeoutMs) })
-    }, this.limits.stallTimeoutMs)
+    })
+    this.receiving.set(id, { transfer, hash: new Sha256(), parts: [], folded: [], bytes: 0, stall })
+    this.onIncoming(transfer)
   }
 
   private endIncoming(id: number, result: TransferResult, file?: Blob): void {
     const entry = this.receiving.get(id)
     if (!entry) return
     this.receiving.delete(id)
-    clearTimeout(entry.stallTimer)
+    entry.stall.stop()
     entry.transfer.finish(result, file)
   }
 
@@ -428,7 +454,7 @@ export class PeerFileLink {
     // so are chunks for an offer not accepted yet (a sender may not stream before the answer).
     const entry = this.receiving.get(id)
     if (!entry || entry.transfer.state !== 'active') return
-    this.touchReceiving(id, entry)
+    entry.stall.touch()
     entry.bytes += payload.length
     if (entry.bytes > entry.transfer.size) {
       this.reject(id, 'more bytes than announced')
