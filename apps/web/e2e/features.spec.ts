@@ -168,6 +168,8 @@ test('file transfer: 20 MB arrives with the same SHA-256; cancelling mid-transfe
   const incoming = bob.page.locator('.file-item[data-direction="in"]')
   await expect(incoming).toHaveCount(1)
   await expect(incoming).toContainText('From Alice: random-20mb.bin')
+  // Over 10 MiB: Bob is asked first.
+  await incoming.getByRole('button', { name: 'Accept' }).click()
   const link = bob.page.getByRole('link', { name: 'Download random-20mb.bin' })
   await expect(link).toBeVisible({ timeout: 60_000 })
   await expect(incoming.getByRole('status')).toHaveText('Received and verified (SHA-256)')
@@ -187,6 +189,7 @@ test('file transfer: 20 MB arrives with the same SHA-256; cancelling mid-transfe
     const path = join(dir, `cancel-${direction}.bin`)
     writeFileSync(path, Buffer.alloc(200 * 1024 * 1024, direction))
     await (await chooserAgain).setFiles(path)
+    await bob.page.locator('.file-item[data-direction="in"]', { hasText: `cancel-${direction}.bin` }).getByRole('button', { name: 'Accept' }).click()
     const item = who.locator(`.file-item[data-direction="${direction}"]`).first()
     await expect(item).toContainText(`cancel-${direction}.bin`)
     await expect.poll(() => item.locator('progress').evaluate((p: HTMLProgressElement) => p.value)).toBeGreaterThan(0)

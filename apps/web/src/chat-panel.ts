@@ -5,7 +5,7 @@ export interface ChatPanel {
   readonly element: HTMLElement
   /** The unread count in words, the Chat button's description; place it beside the button. */
   readonly unreadDescription: HTMLElement
-  /** Shows a message; counts it as unread while the panel is closed. */
+  /** Shows a message (the last `CHAT_HISTORY_LIMIT` stay); counts it as unread while the panel is closed. */
   add(message: ChatMessage): void
   toggle(open?: boolean): void
   readonly isOpen: boolean
@@ -18,6 +18,9 @@ export interface ChatPanelOptions {
   readonly send: (text: string) => ChatMessage | string
   readonly nameOf: (message: ChatMessage) => string
 }
+
+/** Messages kept in the log; older ones leave the DOM, so a long or flooded call keeps a flat memory. */
+export const CHAT_HISTORY_LIMIT = 500
 
 const TIME = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' })
 
@@ -86,6 +89,7 @@ export function createChatPanel(options: ChatPanelOptions): ChatPanel {
         el('p', { class: 'chat-text' }, [message.text]),
       ])
       log.append(item)
+      while (log.childElementCount > CHAT_HISTORY_LIMIT) log.firstElementChild?.remove()
       log.scrollTop = log.scrollHeight
       if (!open && !message.local) {
         unread += 1

@@ -20,7 +20,7 @@ export interface LobbyOptions {
   readonly onJoin: (request: JoinRequest) => void
 }
 
-export const INVALID_ROOM_NAME = 'Room names are 1–64 letters, digits, “-” or “_”, such as quiet-otter-42.'
+export const INVALID_ROOM_NAME = 'Room names are 1–64 letters, digits, “-” or “_”, such as quiet-otter-7h3kq-p2xw9-dfam4.'
 
 /** The pre-call screen: room and display name, a camera preview and the Join button. */
 export function renderLobby(root: HTMLElement, options: LobbyOptions): void {
@@ -57,7 +57,9 @@ export function renderLobby(root: HTMLElement, options: LobbyOptions): void {
     el('div', { class: 'field' }, [
       el('label', { for: roomId }, ['Room name']),
       el('div', { class: 'field-row' }, [roomInput, newRoomButton]),
-      el('p', { id: roomHintId, class: 'hint' }, ['Anyone with the room name or invite link can join.']),
+      el('p', { id: roomHintId, class: 'hint' }, [
+        'The room name is the key: anyone who has it, or the invite link, can join. Keep the generated name for a private call.',
+      ]),
     ]),
     el('div', { class: 'field' }, [
       el('label', { for: nameId }, ['Your name ', el('span', { class: 'hint' }, ['(optional)'])]),

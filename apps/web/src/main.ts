@@ -14,6 +14,8 @@ const app: HTMLElement = root
 
 const params = new URLSearchParams(location.search)
 const debug = params.has('debug')
+// Browser tests shorten the file stall timeout rather than wait out the default; debug only.
+const fileStallMs = debug ? Number(params.get('fileStallMs') ?? NaN) : NaN
 
 function loadName(): string {
   try {
@@ -61,6 +63,7 @@ function showRoom(room: string, name: string | undefined, media: LocalMedia): vo
     media,
     url: signalingUrl(location),
     exposeClient: debug,
+    ...(Number.isFinite(fileStallMs) && fileStallMs > 0 ? { fileStallTimeoutMs: fileStallMs } : {}),
     onJoined: setRoomInUrl,
     onExit: (error) => {
       stopLocalMedia(media)

@@ -3,7 +3,7 @@ import { watchActiveSpeaker } from './active-speaker.js'
 import { createChatPanel } from './chat-panel.js'
 import { createDevicePickers } from './device-pickers.js'
 import { el, uniqueId } from './dom.js'
-import { createFilePanel } from './file-panel.js'
+import { createFilePanel, formatBytes } from './file-panel.js'
 import { copyText, inviteLink } from './invite-link.js'
 import type { LocalMedia } from './media.js'
 import { startRecording, supportedRecordingType, type CallRecording } from './recorder.js'
@@ -30,6 +30,8 @@ export interface RoomOptions {
    * rely on, and the production page has no reason to offer it.
    */
   readonly exposeClient: boolean
+  /** The SDK's file stall timeout, when not its default (only `?debug&fileStallMs=` sets it, for tests). */
+  readonly fileStallTimeoutMs?: number
   /** The server accepted the join. */
   readonly onJoined: (room: string) => void
   /** The participant left or never got in; `error` says why when it was not their choice. */
@@ -113,7 +115,10 @@ export function enterRoom(root: HTMLElement, options: RoomOptions): void {
   const inviteField = el('input', { id: inviteId, readonly: true, class: 'invite-field' })
   inviteField.value = link
 
-  const client = new PeerlaneClient({ url: options.url })
+  const client = new PeerlaneClient({
+    url: options.url,
+    ...(options.fileStallTimeoutMs === undefined ? {} : { files: { stallTimeoutMs: options.fileStallTimeoutMs } }),
+  })
   if (options.exposeClient) window.__peerlane = { client }
 
   const tiles = new Map<string, VideoTile>()
@@ -282,7 +287,13 @@ export function enterRoom(root: HTMLElement, options: RoomOptions): void {
     client.on('message', (message) => chat.add(message)),
     client.on('file', (transfer, peer) => {
       files.track(transfer, `From ${peerLabel(peer)}: ${transfer.name}`)
-      notice.textContent = `${peerLabel(peer)} is sending you ${transfer.name}`
+      notice.textContent =
+        transfer.state === 'offered'
+          ? `${peerLabel(peer)} wants to send you ${transfer.name} (${formatBytes(transfer.size)}): accept or decline it in the file list`
+          : `${peerLabel(peer)} is sending you ${transfer.name}`
+    }),
+    client.on('chat-dropped', ({ peer, dropped }) => {
+      notice.textContent = `${peerLabel(peer)} is sending chat too fast; ${dropped} message${dropped === 1 ? '' : 's'} dropped`
     }),
     client.on('local-screen-share', (stream) => {
       localScreenTile?.remove()

@@ -17,8 +17,17 @@ import {
 import { PeerlaneError } from './errors.js'
 import { createLogger, type Logger, type LogLevel } from './logger.js'
 import { PeerSession } from './peer-session.js'
-import type { OutgoingFileTransfer } from './file-transfer.js'
-import { PeerFeatures, type ChatMessage, type MediaState, type PeerFeatureEvents, type SendFileOptions } from './peer-features.js'
+import { DEFAULT_FILE_LIMITS, type FileLimits, type OutgoingFileTransfer } from './file-transfer.js'
+import { DEFAULT_MAX_FRAME_BYTES, frameRefusal } from './frame-limits.js'
+import {
+  DEFAULT_CHAT_RATE,
+  PeerFeatures,
+  type ChatMessage,
+  type ChatRateLimit,
+  type MediaState,
+  type PeerFeatureEvents,
+  type SendFileOptions,
+} from './peer-features.js'
 import type { QualityPreset, VideoCodecMimeType } from './quality.js'
 import type { PeerStats } from './stats.js'
 import { SignalClient } from './signal-client.js'
@@ -43,6 +52,16 @@ export interface PeerlaneClientOptions {
   readonly iceDisconnectedRestartMs?: number
   /** Silence on the signaling socket after which it is presumed dead and replaced. Default 30000 ms. */
   readonly keepaliveTimeoutMs?: number
+  /**
+   * The server's frame limit (its `maxPayload`), in UTF-8 bytes of an encoded frame. An offer or
+   * answer that would not fit (or exceeds the protocol's SDP cap) is rolled back and reported as
+   * `negotiation-failed` for that peer instead of being sent. Default 65536, the server's default.
+   */
+  readonly maxFrameBytes?: number
+  /** Limits on files peers send you (size, concurrent offers per peer, stall timeout); see `FileLimits`. */
+  readonly files?: Partial<FileLimits>
+  /** Per-peer limit on incoming chat; excess is dropped and reported by `chat-dropped`. */
+  readonly chatRate?: Partial<ChatRateLimit>
   readonly logLevel?: LogLevel
   readonly logger?: Logger
 }
@@ -124,16 +143,21 @@ export class PeerlaneClient extends Emitter<ClientEvents> {
   private readonly log: Logger
   // Chat, files, screen share, devices, stats and quality (peer-features.ts); the client only
   // attaches each peer connection to it and delegates the public methods.
-  private readonly features = new PeerFeatures({
-    logger: () => this.log,
-    localStream: () => this.localStream,
-    selfId: () => this.self?.peerId,
-    emit: (event, ...args) => this.emit(event, ...args),
-  })
+  private readonly features: PeerFeatures
   private readonly backoff: BackoffOptions | undefined
+  private readonly maxFrameBytes: number
 
   constructor(private readonly options: PeerlaneClientOptions) {
     super()
+    this.maxFrameBytes = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES
+    this.features = new PeerFeatures({
+      logger: () => this.log,
+      localStream: () => this.localStream,
+      selfId: () => this.self?.peerId,
+      emit: (event, ...args) => this.emit(event, ...args),
+      fileLimits: { ...DEFAULT_FILE_LIMITS, ...options.files },
+      chatRate: { ...DEFAULT_CHAT_RATE, ...options.chatRate },
+    })
     this.log = options.logger ?? createLogger('client', options.logLevel)
     this.backoff = options.reconnect === false ? undefined : { ...DEFAULT_BACKOFF, ...options.reconnect }
   }
@@ -320,6 +344,12 @@ export class PeerlaneClient extends Emitter<ClientEvents> {
     if (sameSession) {
       for (const message of this.outbox.splice(0)) signaling.send(message)
       this.reconcile(welcome.peers)
+      // Offers, answers or candidates meant for us were dropped while we were away: waiting for
+      // them would leave a negotiation hanging, so every connection starts a fresh one.
+      if (welcome.queueOverflowed) {
+        this.log.info('the server dropped signaling queued for us; renegotiating with every peer')
+        for (const member of this.members.values()) void member.session.renegotiate()
+      }
     }
     // The newcomer offers to everyone already present; they answer (see `handle`).
     const peers = sameSession ? [] : welcome.peers.map((info) => this.addMember(info, true))
@@ -393,6 +423,14 @@ export class PeerlaneClient extends Emitter<ClientEvents> {
   }
 
   private signal(message: ClientMessage): void {
+    // The last gate before the wire: nothing a peer made us produce may cost us the socket.
+    const refusal = frameRefusal(message, this.maxFrameBytes)
+    if (refusal) {
+      const peerId = 'to' in message && typeof message.to === 'string' ? message.to : undefined
+      this.log.warn(`not sent: ${refusal}`)
+      if (peerId !== undefined) this.emit('error', PeerlaneError.negotiation(peerId, new Error(refusal)))
+      return
+    }
     if (this.signaling?.send(message)) return
     if (this.clientState !== 'reconnecting') return
     this.outbox.push(message)
@@ -454,6 +492,7 @@ export class PeerlaneClient extends Emitter<ClientEvents> {
       log: this.log,
       onError: (error) => this.emit('error', error),
       disconnectedRestartMs: this.options.iceDisconnectedRestartMs ?? 4000,
+      maxFrameBytes: this.maxFrameBytes,
     })
     const peer: RemotePeer = {
       id: info.peerId,

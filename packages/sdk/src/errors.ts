@@ -5,13 +5,16 @@ export const SDK_ERROR_CODES = {
   'connection-failed': 'The signaling WebSocket could not be opened.',
   'connection-lost': 'The signaling WebSocket closed while in a room.',
   'protocol-error': 'The server sent a frame that is not a valid protocol message; `cause` holds the decode error.',
-  'negotiation-failed': 'Creating or applying an offer, answer or candidate failed for one peer.',
+  'negotiation-failed':
+    'Creating or applying an offer, answer or candidate failed for one peer, or our answer/offer to it would exceed the server’s SDP or frame limit (it was rolled back, not sent).',
   'invalid-state': 'The call is not allowed in the client’s current state (e.g. join while joined).',
   'invalid-argument': 'An argument is out of range or names nothing (e.g. an unknown peer id, an empty or over-long chat message).',
   'channel-unavailable': 'The data channel to a peer is not open yet (or any more), so nothing could be sent to it.',
   'transfer-cancelled': 'A file transfer was cancelled by the sender or the receiver.',
   'transfer-failed': 'A file transfer stopped: the peer left, the channel closed or the file could not be read.',
   'transfer-corrupt': 'A received file’s size or SHA-256 does not match what the sender announced.',
+  'transfer-declined': 'The receiver declined the file: its app said no, it was over their size limit, or they were receiving too many files at once.',
+  'transfer-stalled': 'A file transfer made no progress for the stall timeout; it ends on both sides.',
   unsupported: 'This platform lacks the WebRTC API the call needs (e.g. `setCodecPreferences`, `replaceTrack`).',
 } as const
 

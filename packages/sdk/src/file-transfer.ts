@@ -1,12 +1,16 @@
 import { Emitter } from './emitter.js'
 import { PeerlaneError } from './errors.js'
+import type { Logger } from './logger.js'
 import type { PeerChannels } from './peer-channels.js'
 import {
   CHUNK_FRAME_BYTES,
   CHUNK_HEADER_BYTES,
   encodeChunk,
+  MAX_FILE_NAME_BYTES,
   MAX_FILE_NAME_LENGTH,
+  truncateText,
   type FileControlFrame,
+  type FileDeclineReason,
 } from './peer-messages.js'
 import { Sha256 } from './sha256.js'
 
@@ -17,7 +21,27 @@ const READ_CHUNKS = 64
 /** The receiver folds every this many chunks into one Blob, which browsers may page out to disk. */
 const FOLD_CHUNKS = 64
 
-export type TransferState = 'active' | 'complete' | 'cancelled' | 'failed'
+/** What every received file is typed as: the sender's claimed type is metadata, never how the file is served. */
+export const RECEIVED_FILE_TYPE = 'application/octet-stream'
+
+/** Limits on what peers may send this client; each has a default. */
+export interface FileLimits {
+  /** Largest file accepted; bigger offers are declined (`too-large`) before the app sees them. Default 1 GiB. */
+  readonly maxIncomingBytes: number
+  /** Incoming transfers from one peer at once, offered or arriving; further offers are declined (`too-many`). Default 4. */
+  readonly maxIncomingPerPeer: number
+  /** A transfer without progress for this long fails on both sides with `transfer-stalled`. Default 30000 ms. */
+  readonly stallTimeoutMs: number
+}
+
+export const DEFAULT_FILE_LIMITS: FileLimits = {
+  maxIncomingBytes: 1024 * 1024 * 1024,
+  maxIncomingPerPeer: 4,
+  stallTimeoutMs: 30_000,
+}
+
+/** `offered`: an incoming file waits for `accept()` or `decline()`; nothing is streamed before. */
+export type TransferState = 'offered' | 'active' | 'complete' | 'cancelled' | 'failed'
 
 /** How a transfer ended: errors are values here, with `transfer-*` codes. */
 export type TransferResult =
@@ -36,7 +60,7 @@ export interface FileTransferEvents {
 
 /** What both directions share: a state that only moves forward, progress and an end result. */
 abstract class FileTransfer extends Emitter<FileTransferEvents> {
-  private current: TransferState = 'active'
+  private current: TransferState
   private resolveFinished!: (result: TransferResult) => void
   /** Settles once with how the transfer ended; never rejects. */
   readonly finished: Promise<TransferResult> = new Promise((resolve) => (this.resolveFinished = resolve))
@@ -45,9 +69,12 @@ abstract class FileTransfer extends Emitter<FileTransferEvents> {
     readonly id: string,
     readonly name: string,
     readonly size: number,
+    /** The type the sender claims; received files are always typed `application/octet-stream`. */
     readonly mimeType: string,
+    initial: TransferState,
   ) {
     super()
+    this.current = initial
   }
 
   get state(): TransferState {
@@ -56,8 +83,12 @@ abstract class FileTransfer extends Emitter<FileTransferEvents> {
 
   abstract cancel(): void
 
+  protected start(): void {
+    if (this.current === 'offered') this.current = 'active'
+  }
+
   protected end(result: TransferResult): boolean {
-    if (this.current !== 'active') return false
+    if (this.current !== 'active' && this.current !== 'offered') return false
     this.current = result.state
     this.emit('end', result)
     this.resolveFinished(result)
@@ -75,6 +106,15 @@ const failed = (why: string, peerId: string, cause?: unknown) =>
   new PeerlaneError('transfer-failed', `The transfer to or from ${peerId} failed: ${why}`, { peerId, cause })
 const corrupt = (peerId: string, why: string) =>
   new PeerlaneError('transfer-corrupt', `The file exchanged with ${peerId} is corrupt: ${why}`, { peerId })
+const stalled = (peerId: string, ms: number) =>
+  new PeerlaneError('transfer-stalled', `The transfer with ${peerId} made no progress for ${ms} ms`, { peerId })
+const DECLINED_BECAUSE: Record<FileDeclineReason, string> = {
+  declined: 'they said no',
+  'too-large': 'it is larger than they accept',
+  'too-many': 'they are already receiving as many files from you as they accept',
+}
+const declined = (peerId: string, reason: FileDeclineReason) =>
+  new PeerlaneError('transfer-declined', `${peerId} declined the file: ${DECLINED_BECAUSE[reason]}`, { peerId })
 
 /** One recipient's share of an outgoing transfer. */
 interface Leg {
@@ -93,7 +133,7 @@ export class OutgoingFileTransfer extends FileTransfer {
   private readonly cancellers: Array<() => void> = []
 
   constructor(id: string, readonly file: Blob, name: string, readonly peerIds: readonly string[]) {
-    super(id, name, file.size, file.type)
+    super(id, name, file.size, file.type, 'active')
     for (const peerId of peerIds) this.legs.set(peerId, { peerId, bytes: 0, state: 'active' })
   }
 
@@ -134,23 +174,44 @@ export class OutgoingFileTransfer extends FileTransfer {
   }
 }
 
-/** A file arriving from one peer; `file` holds it once the transfer is `complete`. */
+/** What the receiving link does when the app decides on an incoming transfer. */
+export interface IncomingControls {
+  readonly accept: () => void
+  /** Declines an offered transfer or cancels an active one. */
+  readonly cancel: () => void
+}
+
+/**
+ * A file offered by one peer. It starts `offered`: nothing arrives until `accept()`; `decline()`
+ * tells the sender no. `file` holds it once the transfer is `complete`.
+ */
 export class IncomingFileTransfer extends FileTransfer {
   private received: Blob | undefined
-  private readonly canceller: () => void
 
-  constructor(id: string, readonly from: string, name: string, size: number, mimeType: string, canceller: () => void) {
-    super(id, name, size, mimeType)
-    this.canceller = canceller
+  constructor(id: string, readonly from: string, name: string, size: number, mimeType: string, private readonly controls: IncomingControls) {
+    super(id, name, size, mimeType, 'offered')
   }
 
-  /** The verified file, once `state` is `complete`. */
+  /** The verified file, typed `application/octet-stream`, once `state` is `complete`. */
   get file(): Blob | undefined {
     return this.received
   }
 
+  /** Asks the sender to start streaming; only while `offered`. */
+  accept(): void {
+    if (this.state !== 'offered') return
+    this.start()
+    this.controls.accept()
+  }
+
+  /** Turns the offer down (the sender's transfer ends with `transfer-declined`); only while `offered`. */
+  decline(): void {
+    if (this.state === 'offered') this.controls.cancel()
+  }
+
+  /** Declines while offered, stops the transfer while active. */
   cancel(): void {
-    this.canceller()
+    this.controls.cancel()
   }
 
   /** @internal */
@@ -171,13 +232,51 @@ interface Receiving {
   readonly parts: BlobPart[]
   readonly folded: Blob[]
   bytes: number
+  readonly stall: StallWatch
 }
 
 interface Sending {
   readonly transfer: OutgoingFileTransfer
   cancelled: boolean
+  /** Resolves with the receiver's answer to the offer: true to stream, a reason when declined. */
+  answer: ((accepted: true | FileDeclineReason) => void) | undefined
   /** Resolves when the receiver reports its verdict. */
   verdict: ((ok: boolean) => void) | undefined
+  readonly stall: StallWatch
+}
+
+/**
+ * Calls `onStall` once nothing called `touch()` for `ms`. One timer per transfer, re-armed only
+ * when it fires, rather than a new timer for every 16 KiB chunk.
+ */
+class StallWatch {
+  private last = 0
+  private timer: ReturnType<typeof setTimeout> | undefined
+
+  constructor(
+    private readonly ms: number,
+    private readonly onStall: () => void,
+  ) {}
+
+  touch(): void {
+    this.last = Date.now()
+    if (this.timer === undefined) this.arm(this.ms)
+  }
+
+  stop(): void {
+    clearTimeout(this.timer)
+    this.timer = undefined
+  }
+
+  private arm(delay: number): void {
+    this.timer = setTimeout(() => {
+      const quiet = Date.now() - this.last
+      if (quiet >= this.ms) {
+        this.timer = undefined
+        this.onStall()
+      } else this.arm(this.ms - quiet)
+    }, delay)
+  }
 }
 
 /**
@@ -192,7 +291,9 @@ export class PeerFileLink {
   constructor(
     private readonly peerId: string,
     private readonly channels: PeerChannels,
+    private readonly limits: FileLimits,
     private readonly onIncoming: (transfer: IncomingFileTransfer) => void,
+    private readonly log: Logger,
   ) {
     channels.on('file-control', (frame) => this.handle(frame))
     channels.on('chunk', (id, payload) => this.receiveChunk(id, payload))
@@ -202,7 +303,13 @@ export class PeerFileLink {
   /** Streams `transfer.file` to this peer as one leg of `transfer`. */
   send(transfer: OutgoingFileTransfer): void {
     const id = this.nextId++
-    const entry: Sending = { transfer, cancelled: false, verdict: undefined }
+    // A sender stuck reading its file, on a channel that never drains, or awaiting a verdict that
+    // never comes would hold the leg forever: no progress for `stallTimeoutMs` ends it.
+    const stall = new StallWatch(this.limits.stallTimeoutMs, () => {
+      this.channels.sendFileControl({ type: 'file-cancel', id, side: 'sender', reason: 'stalled' })
+      this.endLeg(id, { state: 'failed', error: stalled(this.peerId, this.limits.stallTimeoutMs) })
+    })
+    const entry: Sending = { transfer, cancelled: false, answer: undefined, verdict: undefined, stall }
     this.sending.set(id, entry)
     transfer.addCanceller(() => {
       if (!this.sending.has(id) || entry.cancelled) return
@@ -219,18 +326,22 @@ export class PeerFileLink {
   /** Ends every transfer with this peer, e.g. because the peer left. */
   abortAll(error: PeerlaneError): void {
     for (const id of [...this.sending.keys()]) this.endLeg(id, { state: 'failed', error })
-    for (const [id, entry] of [...this.receiving]) {
-      this.receiving.delete(id)
-      entry.transfer.finish({ state: 'failed', error })
-    }
+    for (const id of [...this.receiving.keys()]) this.endIncoming(id, { state: 'failed', error })
   }
 
   private async stream(id: number, entry: Sending): Promise<TransferResult> {
     const { transfer } = entry
-    const name = transfer.name.slice(0, MAX_FILE_NAME_LENGTH)
-    if (!this.channels.sendFileControl({ type: 'file-offer', id, name, size: transfer.size, mimeType: transfer.mimeType })) {
+    const name = truncateText(transfer.name, MAX_FILE_NAME_LENGTH, MAX_FILE_NAME_BYTES)
+    const mimeType = /^[\x20-\x7e]{0,255}$/.test(transfer.mimeType) ? transfer.mimeType : ''
+    const answer = new Promise<true | FileDeclineReason>((resolve) => (entry.answer = resolve))
+    if (!this.channels.sendFileControl({ type: 'file-offer', id, name, size: transfer.size, mimeType })) {
       return { state: 'failed', error: PeerlaneError.channelUnavailable(this.peerId) }
     }
+    // The receiver's person may take their time to decide: no stall clock runs before the answer.
+    const accepted = await answer
+    if (entry.cancelled) return { state: 'cancelled', error: cancelled('you', this.peerId) }
+    if (accepted !== true) return { state: 'cancelled', error: declined(this.peerId, accepted) }
+    entry.stall.touch()
     const hash = new Sha256()
     const readBytes = CHUNK_PAYLOAD_BYTES * READ_CHUNKS
     let sent = 0
@@ -245,6 +356,7 @@ export class PeerFileLink {
           return { state: 'failed', error: failed('the connection closed', this.peerId) }
         }
         sent += payload.length
+        entry.stall.touch()
         transfer.legProgress(this.peerId, sent)
       }
     }
@@ -259,7 +371,9 @@ export class PeerFileLink {
     const entry = this.sending.get(id)
     if (!entry) return
     this.sending.delete(id)
+    entry.stall.stop()
     entry.cancelled = true
+    entry.answer?.('declined')
     entry.verdict?.(false)
     entry.transfer.legEnded(this.peerId, result)
   }
@@ -267,7 +381,13 @@ export class PeerFileLink {
   private handle(frame: FileControlFrame): void {
     switch (frame.type) {
       case 'file-offer':
-        this.accept(frame.id, frame.name, frame.size, frame.mimeType)
+        this.offered(frame.id, frame.name, frame.size, frame.mimeType)
+        return
+      case 'file-accept':
+        this.sending.get(frame.id)?.answer?.(true)
+        return
+      case 'file-decline':
+        this.sending.get(frame.id)?.answer?.(frame.reason)
         return
       case 'file-end':
         this.complete(frame.id, frame.sha256)
@@ -279,39 +399,65 @@ export class PeerFileLink {
         else if (!frame.ok) this.endLeg(frame.id, { state: 'failed', error: corrupt(this.peerId, 'the receiver rejected it') })
         return
       }
-      case 'file-cancel':
-        if (frame.side === 'receiver') {
-          this.endLeg(frame.id, { state: 'cancelled', error: cancelled('the other side', this.peerId) })
-        } else {
-          const entry = this.receiving.get(frame.id)
-          if (!entry) return
-          this.receiving.delete(frame.id)
-          entry.transfer.finish({ state: 'cancelled', error: cancelled('the other side', this.peerId) })
-        }
+      case 'file-cancel': {
+        const error = frame.reason === 'stalled' ? stalled(this.peerId, this.limits.stallTimeoutMs) : cancelled('the other side', this.peerId)
+        const state = frame.reason === 'stalled' ? 'failed' : 'cancelled'
+        if (frame.side === 'receiver') this.endLeg(frame.id, { state, error })
+        else this.endIncoming(frame.id, { state, error })
         return
+      }
     }
   }
 
-  private accept(id: number, name: string, size: number, mimeType: string): void {
+  private offered(id: number, name: string, size: number, mimeType: string): void {
     if (this.receiving.has(id)) return
-    const transfer = new IncomingFileTransfer(`${this.peerId}/${id}`, this.peerId, name, size, mimeType, () => {
-      const entry = this.receiving.get(id)
-      if (!entry) return
-      this.receiving.delete(id)
-      this.channels.sendFileControl({ type: 'file-cancel', id, side: 'receiver' })
-      entry.transfer.finish({ state: 'cancelled', error: cancelled('you', this.peerId) })
+    const refusal: FileDeclineReason | undefined =
+      size > this.limits.maxIncomingBytes ? 'too-large' : this.receiving.size >= this.limits.maxIncomingPerPeer ? 'too-many' : undefined
+    if (refusal) {
+      this.log.info(`file offer from ${this.peerId} declined: ${refusal}`)
+      this.channels.sendFileControl({ type: 'file-decline', id, reason: refusal })
+      return
+    }
+    const transfer = new IncomingFileTransfer(`${this.peerId}/${id}`, this.peerId, name, size, mimeType, {
+      accept: () => {
+        const entry = this.receiving.get(id)
+        if (!entry) return
+        this.channels.sendFileControl({ type: 'file-accept', id })
+        entry.stall.touch()
+      },
+      cancel: () => {
+        const entry = this.receiving.get(id)
+        if (!entry) return
+        const offeredOnly = entry.transfer.state === 'offered'
+        this.channels.sendFileControl(offeredOnly ? { type: 'file-decline', id, reason: 'declined' } : { type: 'file-cancel', id, side: 'receiver' })
+        this.endIncoming(id, { state: 'cancelled', error: cancelled('you', this.peerId) })
+      },
     })
-    this.receiving.set(id, { transfer, hash: new Sha256(), parts: [], folded: [], bytes: 0 })
+    const stall = new StallWatch(this.limits.stallTimeoutMs, () => {
+      this.channels.sendFileControl({ type: 'file-cancel', id, side: 'receiver', reason: 'stalled' })
+      this.endIncoming(id, { state: 'failed', error: stalled(this.peerId, this.limits.stallTimeoutMs) })
+    })
+    this.receiving.set(id, { transfer, hash: new Sha256(), parts: [], folded: [], bytes: 0, stall })
     this.onIncoming(transfer)
   }
 
-  private receiveChunk(id: number, payload: Uint8Array): void {
-    // Chunks still in flight after a cancel belong to no transfer any more; they are dropped.
+  private endIncoming(id: number, result: TransferResult, file?: Blob): void {
     const entry = this.receiving.get(id)
     if (!entry) return
+    this.receiving.delete(id)
+    entry.stall.stop()
+    entry.transfer.finish(result, file)
+  }
+
+  private receiveChunk(id: number, payload: Uint8Array): void {
+    // Chunks still in flight after a cancel belong to no transfer any more; they are dropped, and
+    // so are chunks for an offer not accepted yet (a sender may not stream before the answer).
+    const entry = this.receiving.get(id)
+    if (!entry || entry.transfer.state !== 'active') return
+    entry.stall.touch()
     entry.bytes += payload.length
     if (entry.bytes > entry.transfer.size) {
-      this.reject(id, entry, 'more bytes than announced')
+      this.reject(id, 'more bytes than announced')
       return
     }
     entry.hash.update(payload)
@@ -323,24 +469,23 @@ export class PeerFileLink {
 
   private complete(id: number, sha256: string): void {
     const entry = this.receiving.get(id)
-    if (!entry) return
+    if (!entry || entry.transfer.state !== 'active') return
     if (entry.bytes !== entry.transfer.size) {
-      this.reject(id, entry, `${entry.bytes} of ${entry.transfer.size} bytes arrived`)
+      this.reject(id, `${entry.bytes} of ${entry.transfer.size} bytes arrived`)
       return
     }
     if (entry.hash.digestHex() !== sha256) {
-      this.reject(id, entry, 'SHA-256 mismatch')
+      this.reject(id, 'SHA-256 mismatch')
       return
     }
-    this.receiving.delete(id)
     this.channels.sendFileControl({ type: 'file-received', id, ok: true })
-    const file = new Blob([...entry.folded, new Blob(entry.parts)], { type: entry.transfer.mimeType })
-    entry.transfer.finish({ state: 'complete' }, file)
+    // Never the claimed type: a `text/html` blob opened from the app would run in its origin.
+    const file = new Blob([...entry.folded, new Blob(entry.parts)], { type: RECEIVED_FILE_TYPE })
+    this.endIncoming(id, { state: 'complete' }, file)
   }
 
-  private reject(id: number, entry: Receiving, why: string): void {
-    this.receiving.delete(id)
+  private reject(id: number, why: string): void {
     this.channels.sendFileControl({ type: 'file-received', id, ok: false })
-    entry.transfer.finish({ state: 'failed', error: corrupt(this.peerId, why) })
+    this.endIncoming(id, { state: 'failed', error: corrupt(this.peerId, why) })
   }
 }

@@ -8,10 +8,15 @@ export {
   type ClientEvents,
   type ClientState,
 } from './client.js'
-export type { ChatMessage, MediaState, PeerFeatureEvents, SendFileOptions } from './peer-features.js'
+export { DEFAULT_CHAT_RATE, type ChatMessage, type ChatRateLimit, type MediaState, type PeerFeatureEvents, type SendFileOptions } from './peer-features.js'
+export type { BucketRate } from './token-bucket.js'
+export { DEFAULT_MAX_FRAME_BYTES } from './frame-limits.js'
 export {
+  DEFAULT_FILE_LIMITS,
+  RECEIVED_FILE_TYPE,
   IncomingFileTransfer,
   OutgoingFileTransfer,
+  type FileLimits,
   type FileTransferEvents,
   type TransferProgress,
   type TransferResult,

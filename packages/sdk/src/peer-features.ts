@@ -1,9 +1,10 @@
 import type { RemotePeer } from './client.js'
 import { PeerlaneError } from './errors.js'
-import { IncomingFileTransfer, OutgoingFileTransfer, PeerFileLink } from './file-transfer.js'
+import { IncomingFileTransfer, OutgoingFileTransfer, PeerFileLink, type FileLimits } from './file-transfer.js'
 import type { Logger } from './logger.js'
 import { PeerChannels } from './peer-channels.js'
-import { MAX_CHAT_LENGTH, type ChatFrame, type ControlFrame, type MediaStateFrame } from './peer-messages.js'
+import { MAX_CHAT_LENGTH, utf8Length, type ChatFrame, type ControlFrame, type MediaStateFrame } from './peer-messages.js'
+import { TokenBucket, type BucketRate } from './token-bucket.js'
 import {
   applyEncodingLimits,
   preferVideoCodec,
@@ -36,6 +37,22 @@ export interface ChatMessage {
   readonly local: boolean
 }
 
+/** How much chat one peer may send us; the excess is dropped and reported (`chat-dropped`). */
+export interface ChatRateLimit {
+  /** Default 50 messages a second, bursts of 200. */
+  readonly messages: BucketRate
+  /** UTF-8 bytes of message text. Default 64 KiB a second, bursts of 256 KiB. */
+  readonly bytes: BucketRate
+}
+
+export const DEFAULT_CHAT_RATE: ChatRateLimit = {
+  messages: { perSecond: 50, burst: 200 },
+  bytes: { perSecond: 64 * 1024, burst: 256 * 1024 },
+}
+
+/** `chat-dropped` fires at most this often per peer while a flood lasts. */
+const CHAT_DROP_REPORT_MS = 1000
+
 export interface SendFileOptions {
   /** A peer id or several; default everyone in the room. */
   readonly to?: string | readonly string[]
@@ -51,8 +68,14 @@ export interface PeerFeatureEvents {
   'screen-share': (event: { readonly peer: RemotePeer; readonly stream: MediaStream | null }) => void
   /** Your own screen share started or stopped, including by the browser's "Stop sharing". */
   'local-screen-share': (stream: MediaStream | null) => void
-  /** A file started arriving; it is accepted at once, `cancel()` declines it. */
+  /**
+   * A peer offers a file: call `accept()` to receive it or `decline()`. Offers over
+   * `files.maxIncomingBytes`, or beyond `files.maxIncomingPerPeer` at once, are declined
+   * before this fires.
+   */
   file: (transfer: IncomingFileTransfer, peer: RemotePeer) => void
+  /** Chat from `peer` went over the chat rate limit and was dropped; `dropped` counts all so far. */
+  'chat-dropped': (event: { readonly peer: RemotePeer; readonly dropped: number }) => void
   /** The data channels to `peer` opened: chat, media state and files now reach them. */
   'channel-open': (peer: RemotePeer) => void
   /** The camera preset in effect changed (by `setVideoQuality` or, in `auto`, by the room size). */
@@ -65,6 +88,8 @@ export interface PeerFeaturesHost {
   localStream(): MediaStream | undefined
   selfId(): string | undefined
   emit<K extends keyof PeerFeatureEvents>(event: K, ...args: Parameters<PeerFeatureEvents[K]>): void
+  readonly fileLimits: FileLimits
+  readonly chatRate: ChatRateLimit
 }
 
 interface Link {
@@ -80,6 +105,9 @@ interface Link {
   screenSender: RTCRtpSender | undefined
   statsSample: StatsSample | undefined
   readonly disposers: Array<() => void>
+  readonly chatBucket: TokenBucket
+  chatDropped: number
+  chatDropReportedAt: number
 }
 
 interface ScreenShare {
@@ -127,6 +155,9 @@ export class PeerFeatures {
       screenSender: undefined,
       statsSample: undefined,
       disposers: [],
+      chatBucket: new TokenBucket(this.host.chatRate.messages, this.host.chatRate.bytes),
+      chatDropped: 0,
+      chatDropReportedAt: -Infinity,
     }
     this.links.set(peer.id, link)
     const onTrack = ({ streams }: RTCTrackEvent) => {
@@ -332,7 +363,13 @@ export class PeerFeatures {
   private openChannels(link: Link): void {
     const channels = new PeerChannels(link.connection, this.host.logger())
     link.channels = channels
-    link.files = new PeerFileLink(link.peer.id, channels, (transfer) => this.host.emit('file', transfer, link.peer))
+    link.files = new PeerFileLink(
+      link.peer.id,
+      channels,
+      this.host.fileLimits,
+      (transfer) => this.host.emit('file', transfer, link.peer),
+      this.host.logger(),
+    )
     channels.on('control', (frame) => this.receiveControl(link, frame))
     channels.on('open', () => {
       if (this.links.get(link.peer.id) !== link) return
@@ -347,6 +384,10 @@ export class PeerFeatures {
   private receiveControl(link: Link, frame: ControlFrame): void {
     if (this.links.get(link.peer.id) !== link) return
     if (frame.type === 'chat') {
+      if (!link.chatBucket.take(utf8Length(frame.text))) {
+        this.chatDropped(link)
+        return
+      }
       this.host.emit('message', {
         id: frame.id,
         from: link.peer.id,
@@ -362,6 +403,15 @@ export class PeerFeatures {
     const state = this.mediaStateOf(link.peer.id)
     if (state) this.host.emit('media-state', { peer: link.peer, state })
     this.showScreen(link)
+  }
+
+  private chatDropped(link: Link): void {
+    link.chatDropped += 1
+    const now = Date.now()
+    if (now - link.chatDropReportedAt < CHAT_DROP_REPORT_MS) return
+    link.chatDropReportedAt = now
+    this.host.logger().warn(`chat from ${link.peer.id} over the rate limit dropped (${link.chatDropped} so far)`)
+    this.host.emit('chat-dropped', { peer: link.peer, dropped: link.chatDropped })
   }
 
   // A screen share shows once both its announcement and its track have arrived, in either order.

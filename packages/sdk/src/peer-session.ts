@@ -1,7 +1,8 @@
-import { WIRE_LIMITS, type ClientMessage, type RelayedAnswer, type RelayedCandidate, type RelayedOffer } from '@peerlane/protocol/codec'
+import { type ClientMessage, type RelayedAnswer, type RelayedCandidate, type RelayedOffer } from '@peerlane/protocol/codec'
 import { PeerlaneError } from './errors.js'
 import type { Logger } from './logger.js'
 import type { PeerConnectionConstructor } from './environment.js'
+import { frameRefusal } from './frame-limits.js'
 import { toCandidateInit, toDescription, toWireCandidate } from './wire-forms.js'
 
 export type Signal = (message: ClientMessage) => void
@@ -17,6 +18,8 @@ export interface PeerSessionOptions {
   readonly onError: (error: PeerlaneError) => void
   /** How long ICE may stay `disconnected` before an ICE restart (it often recovers alone). */
   readonly disconnectedRestartMs: number
+  /** The server's frame limit in bytes: a description that would not fit is rolled back, never sent. */
+  readonly maxFrameBytes: number
 }
 
 /**
@@ -78,6 +81,22 @@ export class PeerSession {
     this.connection.restartIce()
   }
 
+  /**
+   * Starts negotiating afresh after signaling from this peer was lost: an offer of ours still
+   * awaiting its answer is rolled back, and an ICE restart makes a new offer (the path may have
+   * changed too, while we were away).
+   */
+  renegotiate(): Promise<void> {
+    return this.enqueue(async () => {
+      if (this.closed) return
+      if (this.connection.signalingState === 'have-local-offer') await this.connection.setLocalDescription({ type: 'rollback' })
+      this.restartIce()
+      // Offer now rather than wait for `negotiationneeded`: werift fires none after a rollback
+      // (browsers do, and the offer that event queues then finds us no longer stable).
+      await this.makeOffer()
+    })
+  }
+
   close(): void {
     this.closed = true
     clearTimeout(this.disconnectedTimer)
@@ -112,13 +131,15 @@ export class PeerSession {
       await this.connection.setLocalDescription()
       const description = this.connection.localDescription
       if (this.closed || !description || description.type !== 'offer') return
-      if (description.sdp.length > WIRE_LIMITS.sdpLength) {
-        // The server would reject it and both sides would wait forever in have-local-offer.
+      const offer: ClientMessage = { type: 'offer', to: this.peerId, sdp: { type: 'offer', sdp: description.sdp } }
+      const refusal = frameRefusal(offer, this.options.maxFrameBytes)
+      if (refusal) {
+        // The server would refuse it and both sides would wait forever in have-local-offer.
         await this.connection.setLocalDescription({ type: 'rollback' })
-        throw new Error(`offer of ${description.sdp.length} characters exceeds the protocol's ${WIRE_LIMITS.sdpLength}; reuse transceivers (replaceTrack) instead of adding more`)
+        throw new Error(`${refusal}; rolled back (reuse transceivers with replaceTrack instead of adding more)`)
       }
       this.options.log.debug(`offer to ${this.peerId}`)
-      this.options.signal({ type: 'offer', to: this.peerId, sdp: { type: 'offer', sdp: description.sdp } })
+      this.options.signal(offer)
     } catch (cause) {
       this.fail(cause)
     } finally {
@@ -156,11 +177,20 @@ export class PeerSession {
       // An explicit answer, not `pc.localDescription` read back afterwards: a stack that
       // starts its next offer as soon as we are stable (werift does) would have replaced it.
       const answer = await pc.createAnswer()
+      if (!answer.sdp) return
+      const message: ClientMessage = { type: 'answer', to: this.peerId, sdp: { type: 'answer', sdp: answer.sdp } }
+      const refusal = frameRefusal(message, this.options.maxFrameBytes)
+      if (refusal) {
+        // The peer chose the offer (hundreds of m-sections make an answer several times its
+        // size); sending the answer would get our own socket closed (1009). Back to stable instead.
+        await pc.setRemoteDescription({ type: 'rollback' })
+        throw new Error(`${refusal}; the peer's offer was rolled back`)
+      }
       this.heldCandidates = []
       try {
         await pc.setLocalDescription(answer)
-        if (this.closed || !answer.sdp) return
-        this.options.signal({ type: 'answer', to: this.peerId, sdp: { type: 'answer', sdp: answer.sdp } })
+        if (this.closed) return
+        this.options.signal(message)
       } finally {
         this.releaseCandidates()
       }

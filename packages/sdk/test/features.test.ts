@@ -2,9 +2,9 @@ import { createHash, randomBytes } from 'node:crypto'
 import { createSignalingServer, type SignalingServer } from '@peerlane/signaling'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
-import { PeerlaneClient } from '../src/client.js'
+import { PeerlaneClient, type PeerlaneClientOptions } from '../src/client.js'
 import { PeerlaneError } from '../src/errors.js'
-import type { IncomingFileTransfer } from '../src/file-transfer.js'
+import type { IncomingFileTransfer, TransferResult } from '../src/file-transfer.js'
 import type { ChatMessage } from '../src/peer-features.js'
 import { nextEvent } from './helpers.js'
 import { LoopbackPeerConnection } from './werift.js'
@@ -23,18 +23,20 @@ afterEach(() => {
   for (const client of clients.splice(0)) client.leave()
 })
 
-function makeClient(): PeerlaneClient {
-  const client = new PeerlaneClient({ url: server.url, WebSocket, RTCPeerConnection: LoopbackPeerConnection, logLevel: 'silent' })
+type Limits = Pick<PeerlaneClientOptions, 'files' | 'chatRate'>
+
+function makeClient(limits: Limits = {}): PeerlaneClient {
+  const client = new PeerlaneClient({ url: server.url, WebSocket, RTCPeerConnection: LoopbackPeerConnection, logLevel: 'silent', ...limits })
   clients.push(client)
   return client
 }
 
-/** Two clients in a fresh room whose data channels to each other are open. */
-async function pair(): Promise<{ a: PeerlaneClient; b: PeerlaneClient; aId: string; bId: string }> {
+/** Two clients in a fresh room whose data channels to each other are open; `b` gets `bLimits`. */
+async function pair(aLimits: Limits = {}, bLimits: Limits = {}): Promise<{ a: PeerlaneClient; b: PeerlaneClient; aId: string; bId: string }> {
   const room = `features-${process.pid}-${++roomCounter}`
-  const a = makeClient()
+  const a = makeClient(aLimits)
   const aId = (await a.join(room, { name: 'Ada' })).peerId
-  const b = makeClient()
+  const b = makeClient(bLimits)
   const aOpen = nextEvent(a, 'channel-open', undefined, 20_000)
   const bOpen = nextEvent(b, 'channel-open', undefined, 20_000)
   const bId = (await b.join(room, { name: 'Bob' })).peerId
@@ -97,8 +99,10 @@ describe('file transfer over the data channel', () => {
     transfer.on('progress', ({ bytes }) => sentProgress.push(bytes))
     const [received, from] = await incoming
     expect([received.name, received.size, received.mimeType, from.id]).toEqual(['blob.bin', data.length, 'application/octet-stream', a.peerId])
+    expect(received.state).toBe('offered')
     const receivedProgress: number[] = []
     received.on('progress', ({ bytes }) => receivedProgress.push(bytes))
+    received.accept()
     expect(await received.finished).toEqual({ state: 'complete' })
     expect(await transfer.finished).toEqual({ state: 'complete' })
     const file = received.file
@@ -114,6 +118,7 @@ describe('file transfer over the data channel', () => {
     const incoming = nextEvent(b, 'file')
     const transfer = a.sendFile(new Blob([new Uint8Array(8 * 1024 * 1024)]), { name: 'big.bin' })
     const [received] = await incoming
+    received.accept()
     await new Promise<void>((resolve) => {
       const off = received.on('progress', ({ bytes }) => {
         if (bytes < 256 * 1024) return
@@ -135,6 +140,7 @@ describe('file transfer over the data channel', () => {
     const incoming = nextEvent(b, 'file')
     const transfer = a.sendFile(new Blob([new Uint8Array(8 * 1024 * 1024)]), { name: 'big.bin' })
     const [received] = (await incoming) as [IncomingFileTransfer, unknown]
+    received.accept()
     await new Promise<void>((resolve) => {
       const off = transfer.on('progress', ({ bytes }) => {
         if (bytes < 256 * 1024) return
@@ -160,3 +166,110 @@ describe('file transfer over the data channel', () => {
     expect((error as PeerlaneError).code).toBe('invalid-argument')
   }, 30_000)
 })
+
+describe('incoming files against a hostile or careless sender', () => {
+  const errorCode = (result: TransferResult) => (result.state === 'complete' ? 'complete' : result.error.code)
+
+  it('types a received text/html file application/octet-stream, keeping the claimed type as metadata only', async () => {
+    const { a, b } = await pair()
+    const incoming = nextEvent(b, 'file')
+    a.sendFile(new Blob(['<script>alert(1)</script>'], { type: 'text/html' }), { name: 'x.html' })
+    const [received] = await incoming
+    expect(received.mimeType).toBe('text/html')
+    received.accept()
+    expect(await received.finished).toEqual({ state: 'complete' })
+    expect(received.file?.type).toBe('application/octet-stream')
+  }, 30_000)
+
+  it('declines offers over the size limit before the app sees them; the sender learns transfer-declined', async () => {
+    const { a, b } = await pair({}, { files: { maxIncomingBytes: 1000 } })
+    const offered: string[] = []
+    b.on('file', (transfer) => offered.push(transfer.name))
+    const fits = nextEvent(b, 'file')
+    const big = a.sendFile(new Blob([new Uint8Array(1001)]), { name: 'big.bin' })
+    a.sendFile(new Blob([new Uint8Array(1000)]), { name: 'fits.bin' })
+    expect(errorCode(await big.finished)).toBe('transfer-declined')
+    expect((await fits)[0].name).toBe('fits.bin')
+    expect(offered).toEqual(['fits.bin'])
+  }, 30_000)
+
+  it('an offer the app declines ends on the sender with transfer-declined and streams nothing', async () => {
+    const { a, b } = await pair()
+    const incoming = nextEvent(b, 'file')
+    const transfer = a.sendFile(new Blob([new Uint8Array(4 * 1024 * 1024)]), { name: 'nope.bin' })
+    let sent = 0
+    transfer.on('progress', ({ bytes }) => (sent = bytes))
+    const [received] = await incoming
+    received.decline()
+    expect(errorCode(await transfer.finished)).toBe('transfer-declined')
+    expect(errorCode(await received.finished)).toBe('transfer-cancelled')
+    expect(sent).toBe(0)
+  }, 30_000)
+
+  it('declines offers beyond the per-peer cap of concurrent incoming transfers (too-many)', async () => {
+    const { a, b } = await pair({}, { files: { maxIncomingPerPeer: 2 } })
+    const offered: IncomingFileTransfer[] = []
+    b.on('file', (transfer) => offered.push(transfer))
+    const transfers = [1, 2, 3].map((n) => a.sendFile(new Blob([new Uint8Array(10)]), { name: `f${n}.bin` }))
+    expect(errorCode(await transfers[2]!.finished)).toBe('transfer-declined')
+    expect(offered.map((t) => t.name)).toEqual(['f1.bin', 'f2.bin'])
+    // A slot frees when a transfer ends, and the next offer is welcome again.
+    offered[0]!.accept()
+    expect(errorCode(await offered[0]!.finished)).toBe('complete')
+    const next = nextEvent(b, 'file')
+    a.sendFile(new Blob([new Uint8Array(10)]), { name: 'f4.bin' })
+    expect((await next)[0].name).toBe('f4.bin')
+  }, 30_000)
+
+  it('a sender that stops sending fails on both sides with transfer-stalled after the receiver’s stall timeout', async () => {
+    const { a, b } = await pair({ files: { stallTimeoutMs: 60_000 } }, { files: { stallTimeoutMs: 500 } })
+    const incoming = nextEvent(b, 'file')
+    const transfer = a.sendFile(new NeverReadBlob([new Uint8Array(100_000)]), { name: 'stuck.bin' })
+    const [received] = await incoming
+    received.accept()
+    expect(errorCode(await received.finished)).toBe('transfer-stalled')
+    expect(errorCode(await transfer.finished)).toBe('transfer-stalled')
+  }, 30_000)
+
+  it('the sender gives up on a stalled leg too, after its own stall timeout', async () => {
+    const { a, b } = await pair({ files: { stallTimeoutMs: 500 } }, { files: { stallTimeoutMs: 60_000 } })
+    const incoming = nextEvent(b, 'file')
+    const transfer = a.sendFile(new NeverReadBlob([new Uint8Array(100_000)]), { name: 'stuck.bin' })
+    const [received] = await incoming
+    received.accept()
+    expect(errorCode(await transfer.finished)).toBe('transfer-stalled')
+    expect(errorCode(await received.finished)).toBe('transfer-stalled')
+  }, 30_000)
+})
+
+describe('chat rate limit', () => {
+  it('drops a peer’s chat beyond its token bucket and reports the count', async () => {
+    const { a, b } = await pair({}, { chatRate: { messages: { perSecond: 0.001, burst: 5 } } })
+    const atB: string[] = []
+    b.on('message', (message) => atB.push(message.text))
+    const dropped = nextEvent(b, 'chat-dropped')
+    for (let n = 1; n <= 20; n++) a.sendMessage(`m${n}`)
+    const [report] = await dropped
+    expect(report.peer.id).toBe(a.peerId)
+    expect(report.dropped).toBeGreaterThanOrEqual(1)
+    await new Promise((resolve) => setTimeout(resolve, 500))
+    expect(atB).toEqual(['m1', 'm2', 'm3', 'm4', 'm5'])
+  }, 30_000)
+
+  it('bounds chat bytes too: a few maximal messages use up the byte budget', async () => {
+    const { a, b } = await pair({}, { chatRate: { bytes: { perSecond: 1, burst: 10_000 } } })
+    const atB: number[] = []
+    b.on('message', (message) => atB.push(message.text.length))
+    const dropped = nextEvent(b, 'chat-dropped')
+    for (let n = 0; n < 3; n++) a.sendMessage('x'.repeat(4000))
+    await dropped
+    expect(atB).toEqual([4000, 4000])
+  }, 30_000)
+})
+
+/** A file whose bytes never come: its reads hang, as a sender whose disk or tab froze. */
+class NeverReadBlob extends Blob {
+  override slice(): Blob {
+    return { arrayBuffer: () => new Promise<ArrayBuffer>(() => {}) } as unknown as Blob
+  }
+}
