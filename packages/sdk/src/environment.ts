@@ -13,7 +13,8 @@ export interface WebSocketLike {
   close(code?: number, reason?: string): void
 }
 
-export type WebSocketConstructor = new (url: string) => WebSocketLike
+/** `protocols` are the subprotocols offered in the handshake (the protocol versions the SDK speaks). */
+export type WebSocketConstructor = new (url: string, protocols?: string | string[]) => WebSocketLike
 export type PeerConnectionConstructor = new (config?: RTCConfiguration) => RTCPeerConnection
 
 /** The platform's constructors, so a browser app passes nothing and a Node app injects its own. */

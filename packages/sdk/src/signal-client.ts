@@ -1,4 +1,4 @@
-import { decode, encode, type ClientMessage, type ServerMessage } from '@peerlane/protocol/codec'
+import { SUBPROTOCOLS, decode, encode, type ClientMessage, type ServerMessage } from '@peerlane/protocol/codec'
 import { Emitter } from './emitter.js'
 import { WS_OPEN, type WebSocketConstructor, type WebSocketLike } from './environment.js'
 import { PeerlaneError } from './errors.js'
@@ -39,7 +39,7 @@ export class SignalClient extends Emitter<SignalClientEvents> {
     return new Promise((resolve, reject) => {
       let socket: WebSocketLike
       try {
-        socket = new this.WebSocketImpl(this.url)
+        socket = new this.WebSocketImpl(this.url, [...SUBPROTOCOLS])
       } catch (cause) {
         reject(PeerlaneError.connectionFailed(this.url, cause))
         return
