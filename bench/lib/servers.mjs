@@ -16,6 +16,7 @@ export const BENCH_LIMITS = {
   maxOpenConnectionsPerIp: 100_000,
   maxPendingUpgrades: 100_000,
   maxPendingUpgradesPerIp: 100_000,
+  joinFailuresPerIpPerMinute: 100_000_000,
 }
 const LIMIT_FLAGS = [
   '--max-connections', BENCH_LIMITS.maxConnections,
@@ -26,6 +27,7 @@ const LIMIT_FLAGS = [
   '--max-open-connections-per-ip', BENCH_LIMITS.maxOpenConnectionsPerIp,
   '--max-pending-upgrades', BENCH_LIMITS.maxPendingUpgrades,
   '--max-pending-upgrades-per-ip', BENCH_LIMITS.maxPendingUpgradesPerIp,
+  '--join-failures-per-ip-per-minute', BENCH_LIMITS.joinFailuresPerIpPerMinute,
 ].map(String)
 
 /**

@@ -19,7 +19,7 @@ const child = spawn(
   process.execPath,
   ['--expose-gc', '--import', 'tsx', '--import', './bench/gc-on-signal.ts', 'src/main.ts', '--port', '0', '--log-level', 'warn',
     '--resume-grace-ms', '500', '--max-connections-per-ip', '100000', '--drain-timeout-ms', '0',
-    '--max-open-connections-per-ip', '100000', '--max-pending-upgrades-per-ip', '100000', '--metrics-public'],
+    '--max-open-connections-per-ip', '100000', '--max-pending-upgrades-per-ip', '100000', '--join-failures-per-ip-per-minute', '100000000', '--metrics-public'],
   { cwd: packageDir, stdio: ['ignore', 'pipe', 'inherit'] },
 )
 const httpUrl = await new Promise<string>((resolve, reject) => {

@@ -185,6 +185,10 @@ describe('fuzzing a running server', () => {
       '--max-bytes-per-second', '100000000000',
       '--max-connections-per-ip', '1000',
       '--max-peers-per-room', '1000',
+      '--max-open-connections-per-ip', '1000',
+      '--join-failures-per-ip-per-minute', '100000000',
+      // Fuzz sockets that never join live as long as the run.
+      '--join-timeout-ms', '600000',
       '--drain-timeout-ms', '200',
     ])
     try {
