@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs'
+import { mkdirSync, readFileSync } from 'node:fs'
 import { expect, test, type Browser } from '@playwright/test'
 import { expectDecodingVideoFrom, openParticipant, ownPeerId, uniqueRoom, type Participant } from './helpers.js'
 
@@ -91,12 +91,16 @@ test('a received HTML file is an octet-stream download, never a page of the appâ
   const link = bob.page.getByRole('link', { name: 'Download invoice.html' })
   await expect(link).toBeVisible()
   await expect(link).toHaveAttribute('download', 'invoice.html')
-  const served = await link.evaluate(async (a: HTMLAnchorElement) => {
-    const response = await fetch(a.href)
-    const blob = await response.blob()
-    return { header: response.headers.get('content-type'), type: blob.type, text: await blob.text() }
-  })
-  expect(served).toEqual({ header: 'application/octet-stream', type: 'application/octet-stream', text: html })
+  // Opened in a new tab, as a victim would: the blob is an octet-stream, so the browser downloads
+  // it instead of rendering HTML with the app's origin (where its script could read storage).
+  const href = await link.getAttribute('href')
+  expect(href).toMatch(/^blob:/)
+  const tab = await bob.context.newPage()
+  const downloading = tab.waitForEvent('download')
+  await tab.goto(href!).catch(() => {})
+  const download = await downloading
+  expect(readFileSync(await download.path(), 'utf8')).toBe(html)
+  expect(await bob.page.evaluate(() => localStorage.getItem('pwned'))).toBeNull()
   for (const { context } of [alice, bob]) await context.close()
 })
 
