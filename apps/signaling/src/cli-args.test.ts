@@ -14,6 +14,7 @@ describe('parseCliArgs', () => {
         iceServers: [],
         logLevel: DEFAULT_CLI_LOG_LEVEL,
         resumeSecret: undefined,
+        resumeSecretFile: undefined,
         resumeGraceMs: DEFAULT_CONFIG.resumeGraceMs,
         settings: {},
       },
@@ -116,6 +117,31 @@ describe('parseCliArgs: proxies, origin, metrics and connection budgets', () => 
     [['--metrics-port', '70000'], {}, /--metrics-port must be an integer/],
     [['--join-timeout-ms', 'soon'], {}, /--join-timeout-ms must be a whole number/],
     [[], { PEERLANE_METRICS_PUBLIC: 'yes' }, /PEERLANE_METRICS_PUBLIC must be/],
+  ])('rejects %j %j', (argv, env, message) => {
+    const result = parseCliArgs(argv, env)
+    expect(result.ok).toBe(false)
+    if (!result.ok) expect(result.error).toMatch(message)
+  })
+})
+
+describe('parseCliArgs: TURN, TLS and the resume secret file', () => {
+  it('reads them from flags and the environment', () => {
+    const env = { PEERLANE_TURN_SECRET: '-a-secret-from-the-env', PEERLANE_TURN_URLS: 'turn:a:3478, turns:b:5349', PEERLANE_RESUME_SECRET_FILE: '/var/lib/peerlane/secret' }
+    expect(parseCliArgs(['--turn-ttl', '600', '--tls-cert', 'c.pem', '--tls-key', 'k.pem'], env)).toMatchObject({
+      ok: true,
+      options: {
+        resumeSecretFile: '/var/lib/peerlane/secret',
+        settings: { turnSecret: '-a-secret-from-the-env', turnUrls: ['turn:a:3478', 'turns:b:5349'], turnTtlSeconds: 600, tlsCertFile: 'c.pem', tlsKeyFile: 'k.pem' },
+      },
+    })
+    expect(parseCliArgs(['--turn-secret', '-starts-with-a-dash'], {})).toMatchObject({ ok: true, options: { settings: { turnSecret: '-starts-with-a-dash' } } })
+  })
+
+  it.each([
+    [['--turn-ttl', '1h'], {}, /--turn-ttl must be a whole number of seconds/],
+    [['--tls-cert', 'c.pem'], {}, /--tls-cert needs --tls-key/],
+    [[], { PEERLANE_TLS_KEY: 'k.pem' }, /PEERLANE_TLS_KEY needs --tls-cert/],
+    [['--resume-secret', 'a-long-enough-secret', '--resume-secret-file', 'f'], {}, /--resume-secret or --resume-secret-file, not both/],
   ])('rejects %j %j', (argv, env, message) => {
     const result = parseCliArgs(argv, env)
     expect(result.ok).toBe(false)

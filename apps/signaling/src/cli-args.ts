@@ -12,6 +12,8 @@ export interface CliOptions {
   readonly iceServers: IceServer[]
   readonly logLevel: LevelWithSilent
   readonly resumeSecret: string | undefined
+  /** A file holding the resume secret, created (mode 0600) with a random one when missing; main.ts reads it. */
+  readonly resumeSecretFile: string | undefined
   readonly resumeGraceMs: number
   /** Auth, origin, limit and drain settings; only those given on the command line or in the environment. */
   readonly settings: CliSettings
@@ -43,10 +45,17 @@ type NumericSetting =
   | 'maxPendingUpgradesPerIp'
   | 'upgradeTimeoutMs'
 
-export type CliSettings = Partial<Pick<SignalingConfig, NumericSetting | 'authSecret' | 'authPublicKey' | 'duplicateIdentity' | 'allowedOrigins' | NetworkSetting>> & {
+export type CliSettings = Partial<
+  Pick<SignalingConfig, NumericSetting | 'authSecret' | 'authPublicKey' | 'duplicateIdentity' | 'allowedOrigins' | NetworkSetting | TurnSetting>
+> & {
   /** A file holding the ES256 public key; main.ts reads it. */
   readonly authPublicKeyFile?: string
+  /** PEM files of the TLS certificate and key; main.ts reads them. */
+  readonly tlsCertFile?: string
+  readonly tlsKeyFile?: string
 }
+
+type TurnSetting = 'turnSecret' | 'turnUrls' | 'turnTtlSeconds'
 
 type NetworkSetting = 'trustProxy' | 'publicUrl' | 'metricsHost' | 'metricsPort' | 'metricsPublic'
 
@@ -91,6 +100,11 @@ const OTHER_SETTINGS: Readonly<Record<string, string>> = {
   allowedOrigins: '--allowed-origins / PEERLANE_ALLOWED_ORIGINS',
   authSecret: '--auth-secret / PEERLANE_AUTH_SECRET',
   authPublicKey: '--auth-public-key / PEERLANE_AUTH_PUBLIC_KEY',
+  turnSecret: '--turn-secret / PEERLANE_TURN_SECRET',
+  turnUrls: '--turn-urls / PEERLANE_TURN_URLS',
+  turnTtlSeconds: '--turn-ttl / PEERLANE_TURN_TTL',
+  tlsCert: '--tls-cert / PEERLANE_TLS_CERT',
+  tlsKey: '--tls-key / PEERLANE_TLS_KEY',
 }
 
 const usageLine = (left: string, env: string, text: string): string => `  ${left.padEnd(34)}${env.padEnd(38)}${text}`
@@ -120,6 +134,8 @@ Options (each flag overrides its environment variable):
   --log-level <level>   LOG_LEVEL             ${LOG_LEVELS.join('|')} (default ${DEFAULT_CLI_LOG_LEVEL})
   --resume-secret <s>   PEERLANE_RESUME_SECRET  key signing resume tokens; share it between restarts
                                               and nodes so calls resume there (default: random per process)
+  --resume-secret-file <path>  PEERLANE_RESUME_SECRET_FILE  the same, read from a file that is
+                                              created (mode 0600, random secret) when missing
   --resume-grace-ms <n> PEERLANE_RESUME_GRACE_MS  how long a dropped peer may resume before the room
                                               hears peer-left; 0 disables resume (default ${DEFAULT_CONFIG.resumeGraceMs})
 
@@ -130,6 +146,16 @@ ${usageLine('--auth-public-key-file <path>', 'PEERLANE_AUTH_PUBLIC_KEY_FILE', 't
 ${usageLine('--duplicate-identity <policy>', 'PEERLANE_DUPLICATE_IDENTITY', `replace|reject a second session of a token identity (default ${DEFAULT_CONFIG.duplicateIdentity})`)}
 ${usageLine('--allowed-origins <list>', 'PEERLANE_ALLOWED_ORIGINS', 'comma-separated browser origins allowed besides this server\'s')}
 ${usageLine('', '', 'own and localhost ones; * allows all. Clients without Origin pass.')}
+
+TURN (ephemeral credentials in the TURN REST scheme of coturn's use-auth-secret, merged
+after --ice-servers and renewed on the socket before they expire):
+${usageLine('--turn-secret <s>', 'PEERLANE_TURN_SECRET', 'coturn\'s static-auth-secret, at least 16 characters')}
+${usageLine('--turn-urls <list>', 'PEERLANE_TURN_URLS', 'comma-separated turn:/turns: URLs of the servers sharing it')}
+${usageLine('--turn-ttl <seconds>', 'PEERLANE_TURN_TTL', `lifetime of one credential (default ${DEFAULT_CONFIG.turnTtlSeconds})`)}
+
+TLS (serve https and wss directly; otherwise put a TLS-terminating proxy in front):
+${usageLine('--tls-cert <path>', 'PEERLANE_TLS_CERT', 'PEM certificate (chain) file')}
+${usageLine('--tls-key <path>', 'PEERLANE_TLS_KEY', 'PEM private key file')}
 
 Network (proxies, origin, metrics):
 ${usageLine('--trust-proxy <list>', 'PEERLANE_TRUST_PROXY', 'comma-separated proxy IPs/CIDRs whose X-Forwarded-For is read')}
@@ -164,6 +190,12 @@ export function parseCliArgs(argv: readonly string[], env: Readonly<Record<strin
         'log-level': { type: 'string' },
         'resume-secret': { type: 'string' },
         'resume-grace-ms': { type: 'string' },
+        'resume-secret-file': { type: 'string' },
+        'turn-secret': { type: 'string' },
+        'turn-urls': { type: 'string' },
+        'turn-ttl': { type: 'string' },
+        'tls-cert': { type: 'string' },
+        'tls-key': { type: 'string' },
         'auth-secret': { type: 'string' },
         'auth-public-key': { type: 'string' },
         'auth-public-key-file': { type: 'string' },
@@ -236,6 +268,9 @@ export function parseCliArgs(argv: readonly string[], env: Readonly<Record<strin
     return { ok: false, error: `${secret.source} must be at least 16 characters` }
   }
 
+  const secretFile = pick('resume-secret-file', 'PEERLANE_RESUME_SECRET_FILE')
+  if (secret && secretFile) return { ok: false, error: `give ${secret.source} or ${secretFile.source}, not both` }
+
   const grace = pick('resume-grace-ms', 'PEERLANE_RESUME_GRACE_MS')
   if (grace && !/^\d+$/.test(grace.value.trim())) {
     return { ok: false, error: `${grace.source} must be a whole number of milliseconds, got "${grace.value}"` }
@@ -268,6 +303,23 @@ export function parseCliArgs(argv: readonly string[], env: Readonly<Record<strin
   if (trustProxy) settings.trustProxy = trustProxy.value.split(',').map((entry) => entry.trim()).filter((entry) => entry !== '')
   const publicUrl = pick('public-url', 'PEERLANE_PUBLIC_URL')
   if (publicUrl) settings.publicUrl = publicUrl.value
+  const turnSecret = pick('turn-secret', 'PEERLANE_TURN_SECRET')
+  if (turnSecret) settings.turnSecret = turnSecret.value
+  const turnUrls = pick('turn-urls', 'PEERLANE_TURN_URLS')
+  if (turnUrls) settings.turnUrls = turnUrls.value.split(',').map((url) => url.trim()).filter((url) => url !== '')
+  const turnTtl = pick('turn-ttl', 'PEERLANE_TURN_TTL')
+  if (turnTtl) {
+    if (!/^\d+$/.test(turnTtl.value.trim())) return { ok: false, error: `${turnTtl.source} must be a whole number of seconds, got "${turnTtl.value}"` }
+    settings.turnTtlSeconds = Number(turnTtl.value)
+  }
+  const tlsCert = pick('tls-cert', 'PEERLANE_TLS_CERT')
+  const tlsKey = pick('tls-key', 'PEERLANE_TLS_KEY')
+  if (tlsCert && !tlsKey) return { ok: false, error: `${tlsCert.source} needs --tls-key / PEERLANE_TLS_KEY` }
+  if (tlsKey && !tlsCert) return { ok: false, error: `${tlsKey.source} needs --tls-cert / PEERLANE_TLS_CERT` }
+  if (tlsCert && tlsKey) {
+    settings.tlsCertFile = tlsCert.value
+    settings.tlsKeyFile = tlsKey.value
+  }
   const metricsHost = pick('metrics-host', 'PEERLANE_METRICS_HOST')
   if (metricsHost) settings.metricsHost = metricsHost.value.replace(/^\[(.*)\]$/, '$1')
   const metricsPort = pick('metrics-port', 'PEERLANE_METRICS_PORT')
@@ -295,13 +347,14 @@ export function parseCliArgs(argv: readonly string[], env: Readonly<Record<strin
       iceServers,
       logLevel: (level?.value as LevelWithSilent | undefined) ?? DEFAULT_CLI_LOG_LEVEL,
       resumeSecret: secret?.value,
+      resumeSecretFile: secretFile?.value,
       resumeGraceMs: grace ? Number(grace.value) : DEFAULT_CONFIG.resumeGraceMs,
     },
   }
 }
 
 // Values that may start with a dash: a PEM begins with "-----BEGIN", and a secret may too.
-const DASHED_VALUE_FLAGS = new Set(['--auth-public-key', '--auth-secret', '--resume-secret'])
+const DASHED_VALUE_FLAGS = new Set(['--auth-public-key', '--auth-secret', '--resume-secret', '--turn-secret'])
 
 /**
  * parseArgs refuses `--flag <value>` when the value starts with a dash (it reads it as a flag);

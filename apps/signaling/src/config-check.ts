@@ -73,7 +73,36 @@ export function checkConfig(config: ResolvedConfig): ConfigError | undefined {
       return new ConfigError('allowedOrigins', `entries must be origins like https://app.example.com (scheme, host, optional port), got "${origin}"`)
     }
   }
-  return checkNetworkConfig(config)
+  return checkNetworkConfig(config) ?? checkTurnConfig(config) ?? checkTlsConfig(config)
+}
+
+// Bounds on the lifetime: below it a renewal would race its own delivery; above it a leaked
+// credential stays usable for longer than any call needs.
+const TURN_TTL_SECONDS = { min: 10, max: 7 * 24 * 3600 } as const
+const MAX_TURN_URLS = 8
+const MAX_TURN_URL_LENGTH = 256
+const TURN_URL = /^turns?:(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?(\?transport=(udp|tcp))?$/
+
+function checkTurnConfig(config: ResolvedConfig): ConfigError | undefined {
+  const { turnSecret, turnUrls, turnTtlSeconds } = config
+  if (turnSecret === undefined && turnUrls.length === 0) return undefined
+  if (turnSecret === undefined) return new ConfigError('turnSecret', 'must be set (the TURN server\'s static-auth-secret) when turnUrls is given')
+  if (turnSecret.length < 16) return new ConfigError('turnSecret', 'must be at least 16 characters')
+  if (turnUrls.length === 0) return new ConfigError('turnUrls', 'must list at least one turn: or turns: URL when turnSecret is set')
+  // Every welcome and renewal carries the list: keep it to a few hundred bytes per URL.
+  if (turnUrls.length > MAX_TURN_URLS) return new ConfigError('turnUrls', `must list at most ${MAX_TURN_URLS} URLs, got ${turnUrls.length}`)
+  for (const url of turnUrls) {
+    if (url.length > MAX_TURN_URL_LENGTH || !TURN_URL.test(url)) return new ConfigError('turnUrls', `entries must be turn: or turns: URLs like turn:turn.example.com:3478?transport=udp, got "${url}"`)
+  }
+  if (!Number.isInteger(turnTtlSeconds) || turnTtlSeconds < TURN_TTL_SECONDS.min || turnTtlSeconds > TURN_TTL_SECONDS.max) {
+    return new ConfigError('turnTtlSeconds', `must be a whole number of seconds from ${TURN_TTL_SECONDS.min} to ${TURN_TTL_SECONDS.max}, got ${turnTtlSeconds}`)
+  }
+  return undefined
+}
+
+function checkTlsConfig(config: ResolvedConfig): ConfigError | undefined {
+  if ((config.tlsCert === undefined) === (config.tlsKey === undefined)) return undefined
+  return config.tlsCert === undefined ? new ConfigError('tlsCert', 'must be given with tlsKey') : new ConfigError('tlsKey', 'must be given with tlsCert')
 }
 
 function checkNetworkConfig(config: ResolvedConfig): ConfigError | undefined {

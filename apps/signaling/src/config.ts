@@ -17,8 +17,21 @@ export interface SignalingConfig {
   heartbeatIntervalMs?: number
   /** Peers a room may hold; one more gets a `room-full` error. */
   maxPeersPerRoom?: number
-  /** ICE servers announced to every peer in `welcome`. */
+  /** ICE servers announced to every peer in `welcome` (static STUN/TURN; TURN from `turnSecret` is added after them). */
   iceServers?: IceServer[]
+  /**
+   * coturn's `static-auth-secret` (`use-auth-secret`): with it and `turnUrls`, every `welcome`
+   * carries ephemeral TURN credentials, renewed with `ice-servers` before they expire.
+   */
+  turnSecret?: string
+  /** `turn:` / `turns:` URLs of the TURN server(s) that share `turnSecret`. */
+  turnUrls?: readonly string[]
+  /** Lifetime of one TURN credential, in seconds (10 s to 7 days). */
+  turnTtlSeconds?: number
+  /** PEM certificate (chain) to serve https/wss directly; needs `tlsKey`. */
+  tlsCert?: string | Buffer
+  /** PEM private key of `tlsCert`. */
+  tlsKey?: string | Buffer
   /** A pino logger, or the level of a new one writing to stdout. */
   logger?: Logger | LevelWithSilent
   /** Bytes queued on a socket beyond which the peer is considered stuck and is terminated. */
@@ -110,12 +123,19 @@ export interface ResolvedConfig {
   readonly heartbeatIntervalMs: number
   readonly maxPeersPerRoom: number
   readonly iceServers: readonly IceServer[]
+  readonly turnSecret: string | undefined
+  readonly turnUrls: readonly string[]
+  readonly turnTtlSeconds: number
+  readonly tlsCert: string | Buffer | undefined
+  readonly tlsKey: string | Buffer | undefined
   readonly logger: Logger
   readonly maxBufferedAmount: number
   readonly shutdownTimeoutMs: number
   readonly resumeGraceMs: number
   readonly maxQueuedFrames: number
   readonly resumeSecret: string
+  /** True when no `resumeSecret` was given: a restart then cannot resume any session. */
+  readonly resumeSecretRandom: boolean
   readonly resumeTokenTtlMs: number
   readonly authSecret: string | undefined
   readonly authPublicKey: string | undefined
@@ -156,6 +176,9 @@ export const DEFAULT_CONFIG = {
   heartbeatIntervalMs: 30_000,
   maxPeersPerRoom: 50,
   iceServers: [] as readonly IceServer[],
+  turnUrls: [] as readonly string[],
+  // Long enough that a call rarely sees a renewal, short enough that a leaked credential soon dies.
+  turnTtlSeconds: 3600,
   // Silent so library users and tests get no output unless they ask for it.
   logLevel: 'silent' as LevelWithSilent,
   maxBufferedAmount: 1024 * 1024,
@@ -215,12 +238,18 @@ export function resolveConfig(config: SignalingConfig = {}): ResolvedConfig {
     heartbeatIntervalMs: config.heartbeatIntervalMs ?? DEFAULT_CONFIG.heartbeatIntervalMs,
     maxPeersPerRoom: config.maxPeersPerRoom ?? DEFAULT_CONFIG.maxPeersPerRoom,
     iceServers: config.iceServers ?? DEFAULT_CONFIG.iceServers,
+    turnSecret: config.turnSecret,
+    turnUrls: config.turnUrls ?? DEFAULT_CONFIG.turnUrls,
+    turnTtlSeconds: config.turnTtlSeconds ?? DEFAULT_CONFIG.turnTtlSeconds,
+    tlsCert: config.tlsCert,
+    tlsKey: config.tlsKey,
     logger: typeof logger === 'string' ? createLogger(logger) : logger,
     maxBufferedAmount: config.maxBufferedAmount ?? DEFAULT_CONFIG.maxBufferedAmount,
     shutdownTimeoutMs: config.shutdownTimeoutMs ?? DEFAULT_CONFIG.shutdownTimeoutMs,
     resumeGraceMs: config.resumeGraceMs ?? DEFAULT_CONFIG.resumeGraceMs,
     maxQueuedFrames: config.maxQueuedFrames ?? DEFAULT_CONFIG.maxQueuedFrames,
     resumeSecret: config.resumeSecret ?? randomBytes(32).toString('base64url'),
+    resumeSecretRandom: config.resumeSecret === undefined,
     resumeTokenTtlMs: config.resumeTokenTtlMs ?? DEFAULT_CONFIG.resumeTokenTtlMs,
     authSecret: config.authSecret,
     authPublicKey: config.authPublicKey,

@@ -8,7 +8,6 @@ import {
   normalizeName,
   type ClientMessage,
   type ErrorCode,
-  type IceServer,
   type Join,
   type PeerJoined,
   type PeerLeft,
@@ -26,6 +25,7 @@ import { connectionLog } from './connection-log.js'
 import { startJoinTimer } from './join-timeout.js'
 import { checkMessageLimits, createFrameGuard, type FrameVerdict } from './limits.js'
 import { FrameQueue, type QueueBudget, type QueueLimits } from './frame-queue.js'
+import type { IceServersFor } from './ice-server-source.js'
 import { errorFrame, type ErrorDetail } from './messages.js'
 import type { ConnectionPolicy } from './policy.js'
 import type { ResumeTokens } from './resume-token.js'
@@ -35,7 +35,8 @@ import { Session } from './session.js'
 
 export interface ConnectionContext {
   readonly registry: RoomRegistry
-  readonly iceServers: readonly IceServer[]
+  /** The ICE servers of each `welcome` (with TURN, fresh credentials, renewed on the socket). */
+  readonly iceServers: IceServersFor
   readonly maxBufferedAmount: number
   readonly logger: Logger
   readonly resume: {
@@ -121,7 +122,7 @@ export function handleConnection(socket: WebSocket, request: IncomingMessage, re
       peerId: session.peerId,
       room: session.room,
       peers: registry.others(session.room, session.peerId).map(peerInfo),
-      iceServers: [...context.iceServers],
+      iceServers: context.iceServers(session, send, socket),
       resumeToken: context.resume.tokens.issue({ peerId: session.peerId, room: session.room, identity: session.identity }),
       ...(resumed ? { resumed } : {}),
       // Frames were dropped while it was away: the client renegotiates rather than wait for them.

@@ -1,7 +1,7 @@
 // Runs the real bin (through tsx, so no build is needed) as a child process.
 import { spawn } from 'node:child_process'
 import { generateKeyPairSync } from 'node:crypto'
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -60,6 +60,9 @@ describe('peerlane-signaling bin', () => {
     [['--auth-secret', 'short'], {}, /invalid configuration: .*at least 32 characters/],
     [[], { PEERLANE_MAX_ROOMS: '0' }, /invalid configuration: maxRooms \(--max-rooms \/ PEERLANE_MAX_ROOMS\) must be a positive number/],
     [['--max-sdp-length', '99999999'], {}, /invalid configuration: maxSdpLength \(--max-sdp-length \/ PEERLANE_MAX_SDP_LENGTH\) must be at most/],
+    [['--turn-secret', 'a-turn-secret-long-enough'], {}, /invalid configuration: turnUrls \(--turn-urls \/ PEERLANE_TURN_URLS\) must list/],
+    [['--tls-cert', '/nonexistent/cert.pem', '--tls-key', '/nonexistent/key.pem'], {}, /cannot read key file \/nonexistent\/cert.pem: ENOENT/],
+    [['--resume-secret-file', '/nonexistent/dir/secret'], {}, /cannot create resume secret file .*ENOENT/],
   ])('exits non-zero with a clear error for %j %j', async (args, env, message) => {
     const result = await run(args, env)
     expect(result.code).toBe(2)
@@ -91,7 +94,7 @@ describe('peerlane-signaling bin', () => {
     await writeFile(join(dir, 'index.html'), '<p>app</p>')
     try {
       let checks: Promise<unknown> | undefined
-      const result = await run(['--port', '0', '--static-dir', dir], { LOG_LEVEL: 'warn' }, (stdout, stop) => {
+      const result = await run(['--port', '0', '--static-dir', dir], { LOG_LEVEL: 'warn', PEERLANE_RESUME_SECRET: 'a-long-enough-secret' }, (stdout, stop) => {
         const url = /listening on (http:\/\/127\.0\.0\.1:\d+)\n/.exec(stdout)?.[1]
         if (!url || checks) return
         checks = Promise.all([fetch(`${url}/healthz`).then((r) => r.json()), fetch(`${url}/`).then((r) => r.text())]).finally(stop)
@@ -103,4 +106,23 @@ describe('peerlane-signaling bin', () => {
       await rm(dir, { recursive: true, force: true })
     }
   })
+
+  it('warns that a random resume secret rebuilds calls on restart, and keeps one in --resume-secret-file instead', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'peerlane-main-'))
+    const file = join(dir, 'resume-secret')
+    const startAndStop = (args: string[]) => run(['--port', '0', ...args], { LOG_LEVEL: 'warn' }, (stdout, stop) => /listening on/.test(stdout) && stop())
+    try {
+      expect((await startAndStop([])).stdout).toMatch(/no resume secret configured.*a restart of this server rebuilds every call/)
+      const first = await startAndStop(['--resume-secret-file', file])
+      expect(first.stdout).toContain(`Created resume secret file ${file} (mode 0600)`)
+      expect(first.stdout).not.toMatch(/no resume secret configured/)
+      expect((await stat(file)).mode & 0o777).toBe(0o600)
+      const secret = await readFile(file, 'utf8')
+      const second = await startAndStop(['--resume-secret-file', file])
+      expect(second.stdout).not.toMatch(/Created|no resume secret/)
+      expect(await readFile(file, 'utf8')).toBe(secret)
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
+  }, 30_000)
 })

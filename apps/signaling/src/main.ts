@@ -5,6 +5,7 @@ import { resolve } from 'node:path'
 import { AuthConfigError, mintToken } from './auth.js'
 import { USAGE, parseCliArgs } from './cli-args.js'
 import { ConfigError } from './config-check.js'
+import { loadResumeSecret } from './resume-secret-file.js'
 import { createSignalingServer } from './server.js'
 import { TOKEN_USAGE, parseTokenCommand } from './token-command.js'
 
@@ -44,18 +45,30 @@ else {
     if (!info?.isDirectory()) fail(`static directory not found: ${staticDir} (build the web app first?)`, 2)
   }
 
-  const { authPublicKeyFile, ...settings } = options.settings
+  const { authPublicKeyFile, tlsCertFile, tlsKeyFile, ...settings } = options.settings
   const authPublicKey = authPublicKeyFile === undefined ? settings.authPublicKey : await readKeyFile(authPublicKeyFile)
+  const tls = tlsCertFile === undefined || tlsKeyFile === undefined ? {} : { tlsCert: await readKeyFile(tlsCertFile), tlsKey: await readKeyFile(tlsKeyFile) }
+  let resumeSecret = options.resumeSecret
+  if (options.resumeSecretFile !== undefined) {
+    const loaded = await loadResumeSecret(resolve(options.resumeSecretFile))
+    if (!loaded.ok) fail(loaded.error, 2)
+    else {
+      resumeSecret = loaded.secret
+      if (loaded.created) process.stdout.write(`Created resume secret file ${options.resumeSecretFile} (mode 0600)\n`)
+      if (loaded.readableByOthers) process.stderr.write(`peerlane-signaling: warning: ${options.resumeSecretFile} is readable by other users; chmod 600 it\n`)
+    }
+  }
   const server = await createSignalingServer({
     ...settings,
     authPublicKey,
+    ...tls,
     port: options.port,
     host: options.host,
     staticDir,
     iceServers: options.iceServers,
     logger: options.logLevel,
     resumeGraceMs: options.resumeGraceMs,
-    ...(options.resumeSecret !== undefined ? { resumeSecret: options.resumeSecret } : {}),
+    ...(resumeSecret !== undefined ? { resumeSecret } : {}),
   }).catch((error: NodeJS.ErrnoException) =>
     fail(
       error instanceof ConfigError || error instanceof AuthConfigError

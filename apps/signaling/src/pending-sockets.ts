@@ -1,5 +1,4 @@
-import type { Server } from 'node:http'
-import type { Socket } from 'node:net'
+import type { Server, Socket } from 'node:net'
 import { limitKey } from './client-address.js'
 import { ConnectionBudget } from './connection-budget.js'
 
@@ -24,10 +23,17 @@ export interface PendingSocketLimits {
  */
 export function shedPendingSockets(server: Server, limits: PendingSocketLimits): void {
   const budget = new ConnectionBudget(limits.maxPendingPerIp, limits.maxPending)
-  const settlers = new WeakMap<Socket, () => void>()
+  // Keyed by the remote endpoint, not the socket object: over TLS the request's socket is the
+  // TLSSocket wrapping the one 'connection' saw, and both report the same remote address and port.
+  const settlers = new Map<string, () => void>()
 
   server.on('connection', (socket: Socket) => {
-    const address = socket.remoteAddress ?? ''
+    // Already gone (reset before accept completed): it has no endpoint to key its request by.
+    if (socket.remoteAddress === undefined) {
+      socket.destroy()
+      return
+    }
+    const address = socket.remoteAddress
     const key = limits.exempt(address) ? undefined : limitKey(address)
     if (!budget.take(key)) {
       limits.onShed('pending-limit')
@@ -40,17 +46,20 @@ export function shedPendingSockets(server: Server, limits: PendingSocketLimits):
     }, limits.timeoutMs)
     timer.unref()
     let pending = true
+    const endpoint = endpointOf(socket)
     const settle = (): void => {
       if (!pending) return
       pending = false
       clearTimeout(timer)
       budget.release(key)
-      settlers.delete(socket)
+      settlers.delete(endpoint)
     }
-    settlers.set(socket, settle)
+    settlers.set(endpoint, settle)
     socket.once('close', settle)
   })
-  const complete = (request: { socket: Socket }): void => settlers.get(request.socket)?.()
+  const complete = (request: { socket: Socket }): void => settlers.get(endpointOf(request.socket))?.()
   server.on('request', complete)
   server.on('upgrade', complete)
 }
+
+const endpointOf = (socket: Socket): string => `${socket.remoteAddress ?? ''}|${socket.remotePort ?? ''}`

@@ -1,4 +1,3 @@
-import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Duplex } from 'node:stream'
 import { CLOSE_CODES, chooseSubprotocol } from '@peerlane/protocol'
@@ -9,6 +8,8 @@ import { ConnectionBudget } from './connection-budget.js'
 import { resolveConfig, type SignalingConfig } from './config.js'
 import { checkConfig } from './config-check.js'
 import { handleConnection } from './connection.js'
+import { createIceServerSource } from './ice-server-source.js'
+import { createListener } from './listener.js'
 import { drainClients } from './drain.js'
 import { QueueBudget } from './frame-queue.js'
 import { IdentityRegistry } from './identities.js'
@@ -32,7 +33,7 @@ const OVERLOAD_REASONS = {
 } as const
 
 export interface SignalingServer {
-  /** WebSocket URL of the server, e.g. `ws://127.0.0.1:8080` (any path is accepted; the app uses `/ws`). */
+  /** WebSocket URL of the server, e.g. `ws://127.0.0.1:8080` (`wss://` with TLS; any path is accepted; the app uses `/ws`). */
   readonly url: string
   /** The same address over HTTP, where `/healthz` and the web app are served. */
   readonly httpUrl: string
@@ -68,7 +69,11 @@ export async function createSignalingServer(config: SignalingConfig = {}): Promi
   const registry = new RoomRegistry(resolved.maxPeersPerRoom)
   let draining = false
   const metrics = createMetrics({ stats: () => registry.stats(), connections: () => wss.clients.size, draining: () => draining })
-  const httpServer = createServer(
+  if (resolved.resumeSecretRandom && resolved.resumeGraceMs > 0) {
+    logger.warn('no resume secret configured (--resume-secret or --resume-secret-file): a restart of this server rebuilds every call instead of resuming it')
+  }
+  const tls = resolved.tlsCert !== undefined && resolved.tlsKey !== undefined ? { cert: resolved.tlsCert, key: resolved.tlsKey } : undefined
+  const httpServer = createListener(
     {
       // Node's defaults (60 s, checked every 30 s) let a slow request head hold a socket ~95 s.
       headersTimeout: resolved.upgradeTimeoutMs,
@@ -83,6 +88,7 @@ export async function createSignalingServer(config: SignalingConfig = {}): Promi
       metrics: resolved.metricsPublic ? () => metrics.render() : undefined,
       headers: securityHeaders(resolved.publicUrl),
     }),
+    tls,
   )
   shedPendingSockets(httpServer, {
     maxPending: resolved.maxPendingUpgrades,
@@ -133,7 +139,10 @@ export async function createSignalingServer(config: SignalingConfig = {}): Promi
   const connectionRate = new KeyedRateLimiter(resolved.maxConnectionsPerIpPerSecond, resolved.maxConnectionsPerIpPerSecond)
   const context = {
     registry,
-    iceServers: resolved.iceServers,
+    iceServers: createIceServerSource(
+      resolved.iceServers,
+      resolved.turnSecret === undefined ? undefined : { secret: resolved.turnSecret, urls: resolved.turnUrls, ttlSeconds: resolved.turnTtlSeconds },
+    ),
     maxBufferedAmount: resolved.maxBufferedAmount,
     logger,
     resume: {
@@ -246,8 +255,8 @@ export async function createSignalingServer(config: SignalingConfig = {}): Promi
   }
 
   return {
-    url: `ws://${authority}`,
-    httpUrl: `http://${authority}`,
+    url: `${tls ? 'wss' : 'ws'}://${authority}`,
+    httpUrl: `${tls ? 'https' : 'http'}://${authority}`,
     port,
     metricsUrl: metricsListener?.url,
     close: () => (closing ??= shutdown(CLOSE_CODES.goingAway, 'server shutting down')),

@@ -1,5 +1,5 @@
 import { expect, type BrowserContext, type Page } from '@playwright/test'
-import type { JoinSettings, LogEntry } from './fixtures/harness.js'
+import type { IceSummary, JoinSettings, LogEntry } from './fixtures/harness.js'
 
 type EventOf<T extends LogEntry['type']> = Extract<LogEntry, { type: T }>
 
@@ -71,6 +71,10 @@ export class Participant {
 
   negotiated(with_: Participant): Promise<boolean> {
     return this.page.evaluate((id) => window.peerlane.negotiated(id), with_.peerId)
+  }
+
+  ice(peer: Participant): Promise<IceSummary> {
+    return this.page.evaluate((id) => window.peerlane.ice(id), peer.peerId)
   }
 
   describe(peer: Participant): Promise<unknown> {

@@ -10,6 +10,8 @@ export interface SignalingOptions {
   readonly port?: number
   /** The server's resume grace period (`--resume-grace-ms`); the server's default when omitted. */
   readonly resumeGraceMs?: number
+  /** More command-line flags, e.g. `--turn-secret`. */
+  readonly args?: readonly string[]
 }
 
 /**
@@ -71,6 +73,7 @@ export class SignalingProcess {
   private async launch(): Promise<void> {
     const args = [BIN, '--port', String(this.currentPort), '--host', '127.0.0.1', '--resume-secret', RESUME_SECRET, '--log-level', 'warn']
     if (this.options.resumeGraceMs !== undefined) args.push('--resume-grace-ms', String(this.options.resumeGraceMs))
+    args.push(...(this.options.args ?? []))
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] })
     this.child = child
     child.stderr?.on('data', (chunk: Buffer) => (this.output += chunk.toString()))

@@ -3,6 +3,7 @@ import { test as base, expect, type TestInfo } from '@playwright/test'
 import { PAGE_URL_ENV } from './global-setup.js'
 import { Participant } from './participant.js'
 import { SignalingProcess, type SignalingOptions } from './signaling-process.js'
+import { TurnProcess, type TurnOptions } from './turn-process.js'
 
 export { expect }
 
@@ -32,6 +33,8 @@ interface Fixtures {
   signaling: (options?: SignalingOptions) => Promise<SignalingProcess>
   /** Opens the harness page in a new browser context (own fake camera); closed after the test. */
   participant: (name: string) => Promise<Participant>
+  /** Starts a coturn on a free loopback port; stopped after the test. */
+  turn: (options: TurnOptions) => Promise<TurnProcess>
   /** A room name no other test uses. */
   room: string
 }
@@ -73,6 +76,19 @@ export const test = base.extend<Fixtures>({
     } finally {
       await Promise.all(opened.map((participant) => participant.context.close()))
     }
+  },
+
+  turn: async ({}, use, testInfo) => {
+    const started: TurnProcess[] = []
+    await use(async (options) => {
+      const turn = await TurnProcess.start(options)
+      started.push(turn)
+      return turn
+    })
+    if (testInfo.status !== testInfo.expectedStatus) {
+      for (const [i, turn] of started.entries()) await attachFile(testInfo, `coturn-${i}.log`, turn.log)
+    }
+    await Promise.all(started.map((turn) => turn.stop()))
   },
 
   room: async ({}, use, testInfo) => {

@@ -8,6 +8,7 @@ import {
 } from '@peerlane/protocol/codec'
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js'
 import { Emitter } from './emitter.js'
+import { IceConfiguration } from './ice-config.js'
 import {
   platformPeerConnection,
   platformWebSocket,
@@ -38,8 +39,10 @@ export type ClientState = 'idle' | 'connecting' | 'joined' | 'reconnecting' | 'c
 export interface PeerlaneClientOptions {
   /** The signaling server's WebSocket URL, e.g. `wss://example.com/ws`. */
   readonly url: string
-  /** ICE servers to use instead of the ones the server announces in `welcome`. */
+  /** ICE servers to use instead of the ones the server announces in `welcome` (and renews with `ice-servers`). */
   readonly iceServers?: RTCIceServer[]
+  /** `relay` sends everything through TURN (hides the participants' addresses from each other). Default `all`. */
+  readonly iceTransportPolicy?: RTCIceTransportPolicy
   /** Defaults to the platform's `WebSocket`; inject `ws`'s in Node. */
   readonly WebSocket?: WebSocketConstructor
   /** Defaults to the platform's `RTCPeerConnection`; inject e.g. werift's in Node. */
@@ -130,7 +133,7 @@ export class PeerlaneClient extends Emitter<ClientEvents> {
   private clientState: ClientState = 'idle'
   private signaling: SignalClient | undefined
   private readonly members = new Map<string, Member>()
-  private self: { peerId: string; room: string; iceServers: RTCIceServer[] } | undefined
+  private self: { peerId: string; room: string } | undefined
   private request: JoinRequest | undefined
   private resumeToken: string | undefined
   private localStream: MediaStream | undefined
@@ -146,6 +149,7 @@ export class PeerlaneClient extends Emitter<ClientEvents> {
   private readonly features: PeerFeatures
   private readonly backoff: BackoffOptions | undefined
   private readonly maxFrameBytes: number
+  private readonly ice: IceConfiguration
 
   constructor(private readonly options: PeerlaneClientOptions) {
     super()
@@ -159,6 +163,7 @@ export class PeerlaneClient extends Emitter<ClientEvents> {
       chatRate: { ...DEFAULT_CHAT_RATE, ...options.chatRate },
     })
     this.log = options.logger ?? createLogger('client', options.logLevel)
+    this.ice = new IceConfiguration(options, this.log)
     this.backoff = options.reconnect === false ? undefined : { ...DEFAULT_BACKOFF, ...options.reconnect }
   }
 
@@ -330,11 +335,9 @@ export class PeerlaneClient extends Emitter<ClientEvents> {
     }
     this.signaling = signaling
     this.resumeToken = welcome.resumeToken
-    this.self = {
-      peerId: welcome.peerId,
-      room: welcome.room,
-      iceServers: this.options.iceServers ?? welcome.iceServers,
-    }
+    this.self = { peerId: welcome.peerId, room: welcome.room }
+    // A resume's welcome carries fresh TURN credentials: the kept connections move onto them.
+    this.ice.update(welcome.iceServers, this.peerSessions())
     signaling.on('message', (message) => this.handle(message))
     signaling.on('protocol-error', (error) => this.emit('error', error))
     signaling.on('close', (code, reason) => this.onSignalingLost(code, reason))
@@ -470,10 +473,17 @@ export class PeerlaneClient extends Emitter<ClientEvents> {
       case 'error':
         this.emit('error', PeerlaneError.fromServer(message.code, message.message))
         return
+      case 'ice-servers':
+        this.ice.update(message.iceServers, this.peerSessions())
+        return
       case 'welcome':
       case 'pong':
         return
     }
+  }
+
+  private peerSessions(): PeerSession[] {
+    return [...this.members.values()].map((member) => member.session)
   }
 
   private addMember(info: PeerInfo, offer: boolean): RemotePeer {
@@ -486,7 +496,7 @@ export class PeerlaneClient extends Emitter<ClientEvents> {
       peerId: info.peerId,
       // Any deterministic rule works as long as both sides agree: the lower id is polite.
       polite: self.peerId < info.peerId,
-      configuration: { iceServers: self.iceServers },
+      configuration: this.ice.configuration,
       PeerConnection,
       signal: (message) => this.signal(message),
       log: this.log,
