@@ -1,8 +1,13 @@
 import type { FrameQueue } from './frame-queue.js'
 import type { Member } from './rooms.js'
 
-/** Delivers one frame to the session's socket; false when the socket can no longer take it. */
-export type Transport = (frame: string) => boolean
+/** The connection a session is bound to while its socket is open. */
+export interface SessionSocket {
+  /** Delivers one frame; false when the socket can no longer take it. */
+  deliver(frame: string): boolean
+  /** Another connection resumed the session while this socket still looked open. */
+  replaced(): void
+}
 
 export interface SessionOptions {
   readonly peerId: string
@@ -24,26 +29,24 @@ export class Session implements Member {
   readonly name: string | undefined
   readonly room: string
   readonly identity: string | undefined
-  #transport: Transport | undefined
+  #socket: SessionSocket | undefined
   readonly #queue: FrameQueue
   #graceTimer: ReturnType<typeof setTimeout> | undefined
   #ended = false
-  #onReplaced: (() => void) | undefined
 
-  constructor(options: SessionOptions, transport: Transport, onReplaced: () => void) {
+  constructor(options: SessionOptions, socket: SessionSocket) {
     this.peerId = options.peerId
     this.name = options.name
     this.room = options.room
     this.identity = options.identity
     this.#queue = options.queue
-    this.#transport = transport
-    this.#onReplaced = onReplaced
+    this.#socket = socket
   }
 
   send(frame: string): void {
     if (this.#ended) return
     // A socket that is already closing refuses the frame: keep it for the resume that may follow.
-    if (this.#transport?.(frame)) return
+    if (this.#socket?.deliver(frame)) return
     this.#queue.push(frame)
   }
 
@@ -54,7 +57,7 @@ export class Session implements Member {
 
   /** Detaches from a dead socket; `onExpire` runs unless the session is resumed within `graceMs`. */
   detach(graceMs: number, onExpire: () => void): void {
-    this.#transport = undefined
+    this.#socket = undefined
     clearTimeout(this.#graceTimer)
     this.#graceTimer = setTimeout(onExpire, graceMs)
     this.#graceTimer.unref?.()
@@ -62,15 +65,14 @@ export class Session implements Member {
 
   /**
    * Binds a new socket; frames queued while detached are delivered first. If a socket is still
-   * bound (the server has not yet noticed it died), `onReplaced` of that binding runs.
+   * bound (the server has not yet noticed it died), it is told it was replaced.
    */
-  attach(transport: Transport, onReplaced: () => void): void {
+  attach(socket: SessionSocket): void {
     clearTimeout(this.#graceTimer)
     this.#graceTimer = undefined
-    const previous = this.#onReplaced
-    this.#onReplaced = onReplaced
-    if (this.#transport) previous?.()
-    this.#transport = transport
+    const previous = this.#socket
+    this.#socket = socket
+    previous?.replaced()
     for (const frame of this.#queue.take()) this.send(frame)
   }
 
@@ -79,7 +81,7 @@ export class Session implements Member {
     this.#ended = true
     clearTimeout(this.#graceTimer)
     this.#graceTimer = undefined
-    this.#transport = undefined
+    this.#socket = undefined
     this.#queue.clear()
   }
 }
