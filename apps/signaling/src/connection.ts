@@ -17,15 +17,15 @@ import { WebSocket, type RawData } from 'ws'
 import type { AuthFailureReason, AuthResult, RoomTokenClaims } from './auth.js'
 import { limitKey } from './client-address.js'
 import { connectionLog, type ConnectionLog } from './connection-log.js'
-import { decodeFrame, frameBytes, limitFrame, type FrameGuard } from './frame-pipeline.js'
+import { decodeFrame, frameBuffer, frameBytes, limitFrame, type FrameGuard } from './frame-pipeline.js'
 import { FrameQueue, type QueueBudget, type QueueLimits } from './frame-queue.js'
 import { startJoinTimer, type JoinTimer } from './join-timeout.js'
 import { createFrameGuard } from './limits.js'
 import { errorFrame, type ErrorDetail } from './messages.js'
 import type { ConnectionPolicy } from './policy.js'
 import type { ResumeTokens } from './resume-token.js'
-import { relay } from './router.js'
-import { createPeerId, peerInfo, type JoinResult, type Recipient, type RoomRegistry } from './rooms.js'
+import { relay, type ReceivedFrame } from './router.js'
+import { createPeerId, peerInfo, type Frame, type JoinResult, type Recipient, type RoomRegistry } from './rooms.js'
 import { Session, type SessionSocket } from './session.js'
 import { VIOLATIONS, type Violation, type ViolationRule } from './violations.js'
 
@@ -46,10 +46,17 @@ export interface ConnectionContext {
   readonly policy: ConnectionPolicy
   /** How long a socket may stay outside any room before it is closed with 4003. */
   readonly joinTimeoutMs: number
+  /** True for the frames whose relay latency is observed (a sample: see `relayLatencySampleEvery`). */
+  readonly sampleLatency: () => boolean
 }
 
 /** The room of a client that relays before it joins: `?room=` of its connection URL when valid. */
 export const IMPLICIT_ROOM = 'default'
+
+// Relayed frames may be Buffers (spliced from the sender's); they are still text frames.
+const TEXT_FRAME = { binary: false } as const
+const TO_LOBBY = { toLobby: true } as const
+const TO_MEMBERS = { toLobby: false } as const
 
 /**
  * `lobby`: in no room, hearing its URL room's broadcasts (see RoomRegistry). `joined`: a member.
@@ -78,7 +85,7 @@ export class Connection implements Recipient, SessionSocket {
   // Frames wait here while a join's token is verified (asynchronously), so none overtakes the
   // join; otherwise each frame is handled at once, with no promise per frame on the hot path.
   #backlog: Promise<void> | undefined
-  // When the current relay frame arrived, for the relay latency histogram.
+  // When the current frame arrived, for the relay latency histogram; 0 when it is not sampled.
   #frameArrivedAt = 0
   readonly #guard: FrameGuard
   readonly #joinTimer: JoinTimer
@@ -141,7 +148,7 @@ export class Connection implements Recipient, SessionSocket {
   // ── transport ──────────────────────────────────────────────────────────────────────────────
 
   /** Sends one frame; false when the socket can no longer take it (closing, or stuck). */
-  deliver(frame: string): boolean {
+  deliver(frame: Frame): boolean {
     const socket = this.#socket
     if (socket.readyState !== WebSocket.OPEN) return false
     // Signaling frames are small; a peer this far behind is not reading, and buffering for it
@@ -151,12 +158,12 @@ export class Connection implements Recipient, SessionSocket {
       this.#violate('slow-consumer')
       return false
     }
-    socket.send(frame)
+    socket.send(frame, TEXT_FRAME)
     return true
   }
 
   /** As a lobby listener (Recipient). */
-  send(frame: string): void {
+  send(frame: Frame): void {
     this.deliver(frame)
   }
 
@@ -182,7 +189,7 @@ export class Connection implements Recipient, SessionSocket {
   // ── frame pipeline: guard → decode → limits → dispatch ─────────────────────────────────────
 
   #arrived(data: RawData, isBinary: boolean): void {
-    const arrivedAt = performance.now()
+    const arrivedAt = this.#context.sampleLatency() ? performance.now() : 0
     // Checked on arrival, before queueing: a flood costs no memory even while a join is pending.
     const verdict = this.#guard(frameBytes(data))
     if (verdict !== 'ok') return this.#limited(verdict)
@@ -208,7 +215,9 @@ export class Connection implements Recipient, SessionSocket {
     if (this.#state === 'closed') return undefined
     try {
       if (isBinary) return void this.#violate('binary-frame')
-      const decoded = decodeFrame(data)
+      const bytes = frameBuffer(data)
+      const frame: ReceivedFrame = { bytes, text: bytes.toString('utf8') }
+      const decoded = decodeFrame(frame.text)
       if (!decoded.ok) {
         const { code, message, path, ref } = decoded.error
         return void this.#violate(code, { message, path, ref })
@@ -216,7 +225,7 @@ export class Connection implements Recipient, SessionSocket {
       const violation = limitFrame(decoded.message, this.#context.policy.messageLimits)
       if (violation) return void this.#violate('field-too-long', { ...violation, ref: decoded.message.type })
       this.#frameArrivedAt = arrivedAt
-      return this.#dispatch(decoded.message)?.catch((error: unknown) => this.#failed(error))
+      return this.#dispatch(decoded.message, frame)?.catch((error: unknown) => this.#failed(error))
     } catch (error) {
       this.#failed(error)
       return undefined
@@ -229,7 +238,7 @@ export class Connection implements Recipient, SessionSocket {
     this.#violate('internal')
   }
 
-  #dispatch(message: ClientMessage): Promise<void> | undefined {
+  #dispatch(message: ClientMessage, frame: ReceivedFrame): Promise<void> | undefined {
     switch (message.type) {
       case 'join':
         return this.#join(message)
@@ -242,7 +251,7 @@ export class Connection implements Recipient, SessionSocket {
       case 'offer':
       case 'answer':
       case 'candidate':
-        return void this.#relay(message)
+        return void this.#relay(message, frame)
     }
   }
 
@@ -421,15 +430,16 @@ export class Connection implements Recipient, SessionSocket {
 
   // ── relay ──────────────────────────────────────────────────────────────────────────────────
 
-  #relay(message: RelayMessage): void {
+  #relay(message: RelayMessage, frame: ReceivedFrame): void {
     const { policy, registry } = this.#context
     if (!this.#membership && !this.#joinImplicitly(message.type)) return
     const membership = this.#membership
     if (!membership) return
-    const result = relay(registry, membership.session.room, membership.session, message, { toLobby: membership.implicit })
-    if (!result.ok) return this.#violate(result.code, { path: '/to', ref: message.type })
-    policy.metrics.relayed.inc({ type: message.type }, result.delivered)
-    policy.metrics.relayLatency.observe((performance.now() - this.#frameArrivedAt) / 1000)
+    const { session, implicit } = membership
+    const delivered = relay(registry, session.room, session, message, frame, implicit ? TO_LOBBY : TO_MEMBERS)
+    if (delivered === 'unknown-peer') return this.#violate(delivered, { path: '/to', ref: message.type })
+    policy.metrics.relayed.inc({ type: message.type }, delivered)
+    if (this.#frameArrivedAt !== 0) policy.metrics.relayLatency.observe((performance.now() - this.#frameArrivedAt) / 1000)
   }
 
   /** A tutorial client joins its URL room by relaying; false when it may not. */

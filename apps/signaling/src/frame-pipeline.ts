@@ -21,8 +21,8 @@ export function frameBuffer(data: RawData): Buffer {
 }
 
 /** Parses and validates a text frame against the protocol's schema for client messages. */
-export function decodeFrame(data: RawData): DecodeResult<ClientMessage> {
-  return decode(frameBuffer(data).toString('utf8'), 'client')
+export function decodeFrame(text: string): DecodeResult<ClientMessage> {
+  return decode(text, 'client')
 }
 
 /**

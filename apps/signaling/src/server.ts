@@ -131,6 +131,7 @@ export async function createSignalingServer(config: SignalingConfig = {}): Promi
   }
   const openPerAddress = new ConnectionBudget(resolved.maxOpenConnectionsPerIp)
   const connectionRate = new KeyedRateLimiter(resolved.maxConnectionsPerIpPerSecond, resolved.maxConnectionsPerIpPerSecond)
+  let framesSinceSample = 0
   const context = {
     registry,
     iceServers: resolved.iceServers,
@@ -144,6 +145,7 @@ export async function createSignalingServer(config: SignalingConfig = {}): Promi
     },
     policy,
     joinTimeoutMs: resolved.joinTimeoutMs,
+    sampleLatency: () => ++framesSinceSample % resolved.relayLatencySampleEvery === 0,
   }
   let closing: Promise<void> | undefined
 

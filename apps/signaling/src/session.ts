@@ -1,10 +1,10 @@
 import type { FrameQueue } from './frame-queue.js'
-import type { Member } from './rooms.js'
+import type { Frame, Member } from './rooms.js'
 
 /** The connection a session is bound to while its socket is open. */
 export interface SessionSocket {
   /** Delivers one frame; false when the socket can no longer take it. */
-  deliver(frame: string): boolean
+  deliver(frame: Frame): boolean
   /** Another connection resumed the session while this socket still looked open. */
   replaced(): void
 }
@@ -43,7 +43,7 @@ export class Session implements Member {
     this.#socket = socket
   }
 
-  send(frame: string): void {
+  send(frame: Frame): void {
     if (this.#ended) return
     // A socket that is already closing refuses the frame: keep it for the resume that may follow.
     if (this.#socket?.deliver(frame)) return
