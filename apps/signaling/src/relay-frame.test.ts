@@ -4,6 +4,7 @@ import { decode, type ClientMessage } from '@peerlane/protocol'
 import { frozenV1Vectors, validVectors } from '@peerlane/protocol/vectors'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
+import { fuzzCaseArbitrary } from '../../cli-relay-test/src/fuzz-cases.js'
 import { spliceRelayed } from './relay-frame.js'
 import { relayedFrame } from './router.js'
 import { joined, startServer } from './test-support/client.js'
@@ -59,6 +60,21 @@ describe('relayed frames are byte-identical to the re-encoded ones', () => {
     )
     // Most take the splice: the property is about it, not about the fallback.
     expect(spliced).toBeGreaterThan(750)
+  })
+
+  it('for a sample of the fuzz corpus (the relay messages among its cases)', () => {
+    const corpus = fuzzCaseArbitrary({ room: 'fuzz-room', maxPayload: 64 * 1024 }, ['awkward-valid', 'hostile-value', 'wrong-type', 'truncated-json'])
+    let relays = 0
+    for (const fuzzCase of fc.sample(corpus, { seed: 1, numRuns: 5_000 })) {
+      for (const frame of fuzzCase.frames) {
+        const text = frame.data.toString('utf8')
+        const decoded = decode(text, 'client')
+        if (frame.binary || !decoded.ok || !RELAY_TYPES.has(decoded.message.type)) continue
+        relays++
+        expect(relayed(text, FROM).toString('utf8')).toBe(oracle(text, FROM))
+      }
+    }
+    expect(relays).toBeGreaterThan(1_000)
   })
 
   it.each([
