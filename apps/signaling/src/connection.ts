@@ -1,4 +1,3 @@
-import type { IncomingMessage } from 'node:http'
 import {
   PROTOCOL_VERSION,
   encode,
@@ -14,19 +13,20 @@ import {
 } from '@peerlane/protocol'
 import type { Logger } from 'pino'
 import { WebSocket, type RawData } from 'ws'
+import type { ConnectionBudget } from './connection-budget.js'
 import type { AuthFailureReason, AuthResult, RoomTokenClaims } from './auth.js'
 import { limitKey } from './client-address.js'
 import { connectionLog, type ConnectionLog } from './connection-log.js'
-import { decodeFrame, frameBuffer, frameBytes, limitFrame, type FrameGuard } from './frame-pipeline.js'
-import { FrameQueue, type QueueBudget, type QueueLimits } from './frame-queue.js'
-import { startJoinTimer, type JoinTimer } from './join-timeout.js'
-import { createFrameGuard } from './limits.js'
+import { decodeFrame, frameBuffer, frameBytes, limitFrame } from './frame-pipeline.js'
+import type { QueueBudget, QueueLimits } from './frame-queue.js'
+import { FrameGuard } from './limits.js'
 import { errorFrame, type ErrorDetail } from './messages.js'
 import type { ConnectionPolicy } from './policy.js'
 import type { ResumeTokens } from './resume-token.js'
 import { relay, type ReceivedFrame } from './router.js'
 import { createPeerId, peerInfo, type Frame, type JoinResult, type Recipient, type RoomRegistry } from './rooms.js'
 import { Session, type SessionSocket } from './session.js'
+import type { Sweeper } from './sweeper.js'
 import { VIOLATIONS, type Violation, type ViolationRule } from './violations.js'
 
 export interface ConnectionContext {
@@ -44,8 +44,10 @@ export interface ConnectionContext {
     readonly queueBudget: QueueBudget
   }
   readonly policy: ConnectionPolicy
-  /** How long a socket may stay outside any room before it is closed with 4003. */
-  readonly joinTimeoutMs: number
+  /** Heartbeat and join deadline (4003) of every connection, on one timer. */
+  readonly sweeper: Sweeper<Connection>
+  /** Open connections per client address: a connection gives its slot back when it closes. */
+  readonly openPerAddress: ConnectionBudget
   /** True for the frames whose relay latency is observed (a sample: see `relayLatencySampleEvery`). */
   readonly sampleLatency: () => boolean
 }
@@ -70,9 +72,30 @@ interface Membership {
   readonly implicit: boolean
 }
 
-/** Wires one accepted socket to the room registry; `remote` is the client's address as `clientAddress` found it. */
-export function handleConnection(socket: WebSocket, request: IncomingMessage, remote: string, context: ConnectionContext): Connection {
-  return new Connection(socket, roomFromUrl(request.url), remote, context)
+/**
+ * Wires one accepted socket (its request URL `url`) to the room registry; `remote` is the
+ * client's address as `clientAddress` found it. Takes the URL, not the request: nothing a
+ * connection keeps may hold on to the request and its headers for the socket's life.
+ */
+export function handleConnection(socket: WebSocket, url: string | undefined, remote: string, context: ConnectionContext): Connection {
+  return new Connection(socket, roomFromUrl(url), remote, context)
+}
+
+// Socket listeners shared by every connection (`this` is the socket), so an idle connection
+// holds no closures of its own.
+const connections = new WeakMap<WebSocket, Connection>()
+function onMessage(this: WebSocket, data: RawData, isBinary: boolean): void {
+  connections.get(this)?.arrived(data, isBinary)
+}
+function onPong(this: WebSocket): void {
+  const connection = connections.get(this)
+  if (connection) connection.alive = true
+}
+function onError(this: WebSocket, error: Error & { code?: string }): void {
+  connections.get(this)?.failed(error)
+}
+function onClose(this: WebSocket, code: number): void {
+  connections.get(this)?.closed(code)
 }
 
 /**
@@ -85,10 +108,11 @@ export class Connection implements Recipient, SessionSocket {
   // Frames wait here while a join's token is verified (asynchronously), so none overtakes the
   // join; otherwise each frame is handled at once, with no promise per frame on the hot path.
   #backlog: Promise<void> | undefined
-  // When the current frame arrived, for the relay latency histogram; 0 when it is not sampled.
-  #frameArrivedAt = 0
+  /** Answered the last heartbeat ping (see Sweeper). */
+  alive = true
+  /** When it last entered the lobby, for the join deadline (see Sweeper). */
+  lobbySince = performance.now()
   readonly #guard: FrameGuard
-  readonly #joinTimer: JoinTimer
   readonly #log: ConnectionLog
   readonly #socket: WebSocket
   readonly #lobbyRoom: string
@@ -103,16 +127,21 @@ export class Connection implements Recipient, SessionSocket {
     this.#remote = remote
     this.#address = limitKey(remote)
     this.#context = context
-    this.#log = connectionLog(context.logger, { remote })
-    this.#guard = createFrameGuard(context.policy.rateLimits)
-    socket.on('error', (error) => this.#log.debug({ err: error }, 'socket error'))
-    this.#joinTimer = startJoinTimer(socket, context.joinTimeoutMs, () => {
-      this.#log.debug('closing a socket that joined no room in time')
-      context.policy.metrics.dropped.inc({ reason: 'join-timeout' })
-    })
+    this.#log = connectionLog(context.logger, () => this.#logBindings())
+    this.#guard = new FrameGuard(context.policy.rateLimits)
+    connections.set(socket, this)
+    socket.on('error', onError)
+    socket.on('message', onMessage)
+    socket.on('pong', onPong)
+    // `on`, not `once`: `close` is emitted once, and `once` wraps every listener in a new function.
+    socket.on('close', onClose)
     context.registry.listen(lobbyRoom, this)
-    socket.on('message', (data, isBinary) => this.#arrived(data, isBinary))
-    socket.once('close', (code) => this.#closed(code))
+    context.sweeper.track(this)
+  }
+
+  #logBindings(): Record<string, string> {
+    const session = this.#membership?.session
+    return session ? { remote: this.#remote, room: session.room, peerId: session.peerId } : { remote: this.#remote }
   }
 
   get state(): ConnectionState {
@@ -126,23 +155,27 @@ export class Connection implements Recipient, SessionSocket {
     const previous = this.#state
     if (next === previous) return
     this.#state = next
-    if (previous === 'lobby') this.#context.registry.unlisten(this.#lobbyRoom, this)
-    if (next === 'joined') this.#joinTimer.joined()
+    const { registry, sweeper } = this.#context
+    if (previous === 'lobby') registry.unlisten(this.#lobbyRoom, this)
+    if (next === 'joined') sweeper.joinedRoom(this)
     // A socket that leaves its room has the join timeout again, but no longer hears the lobby.
-    if (previous === 'joined' && next === 'lobby') this.#joinTimer.left()
+    if (previous === 'joined' && next === 'lobby') {
+      this.lobbySince = performance.now()
+      sweeper.enteredLobby(this)
+    }
+    if (next === 'closed') sweeper.untrack(this)
+    this.#log.rebind()
   }
 
   #enter(session: Session, implicit: boolean): void {
     this.#membership = { session, implicit }
     this.#setState('joined')
-    this.#log.rebind({ remote: this.#remote, room: session.room, peerId: session.peerId })
   }
 
   /** Leaves membership without ending the session (it was replaced or taken over). */
   #forget(): void {
     this.#membership = undefined
     if (this.#state === 'joined') this.#setState('lobby')
-    this.#log.rebind({ remote: this.#remote })
   }
 
   // ── transport ──────────────────────────────────────────────────────────────────────────────
@@ -186,12 +219,29 @@ export class Connection implements Recipient, SessionSocket {
     else if (rule.close) this.#socket.close(rule.close.code, rule.close.reason)
   }
 
+  // ── sweep ──────────────────────────────────────────────────────────────────────────────────
+
+  ping(): void {
+    this.#socket.ping()
+  }
+
+  missedHeartbeat(): void {
+    this.#log.debug('terminating a socket that missed a heartbeat')
+    this.#violate('heartbeat')
+  }
+
+  joinTimedOut(): void {
+    this.#log.debug('closing a socket that joined no room in time')
+    this.#violate('join-timeout')
+  }
+
   // ── frame pipeline: guard → decode → limits → dispatch ─────────────────────────────────────
 
-  #arrived(data: RawData, isBinary: boolean): void {
+  /** A frame arrived (the socket's `message` event). */
+  arrived(data: RawData, isBinary: boolean): void {
     const arrivedAt = this.#context.sampleLatency() ? performance.now() : 0
     // Checked on arrival, before queueing: a flood costs no memory even while a join is pending.
-    const verdict = this.#guard(frameBytes(data))
+    const verdict = this.#guard.admit(frameBytes(data))
     if (verdict !== 'ok') return this.#limited(verdict)
     const backlog = this.#backlog
     const pending = backlog ? backlog.then(() => this.#handle(data, isBinary, arrivedAt)) : this.#handle(data, isBinary, arrivedAt)
@@ -224,8 +274,7 @@ export class Connection implements Recipient, SessionSocket {
       }
       const violation = limitFrame(decoded.message, this.#context.policy.messageLimits)
       if (violation) return void this.#violate('field-too-long', { ...violation, ref: decoded.message.type })
-      this.#frameArrivedAt = arrivedAt
-      return this.#dispatch(decoded.message, frame)?.catch((error: unknown) => this.#failed(error))
+      return this.#dispatch(decoded.message, frame, arrivedAt)?.catch((error: unknown) => this.#failed(error))
     } catch (error) {
       this.#failed(error)
       return undefined
@@ -238,7 +287,8 @@ export class Connection implements Recipient, SessionSocket {
     this.#violate('internal')
   }
 
-  #dispatch(message: ClientMessage, frame: ReceivedFrame): Promise<void> | undefined {
+  /** `arrivedAt`: when the frame arrived, for the relay latency histogram; 0 when it is not sampled. */
+  #dispatch(message: ClientMessage, frame: ReceivedFrame, arrivedAt: number): Promise<void> | undefined {
     switch (message.type) {
       case 'join':
         return this.#join(message)
@@ -251,7 +301,7 @@ export class Connection implements Recipient, SessionSocket {
       case 'offer':
       case 'answer':
       case 'candidate':
-        return void this.#relay(message, frame)
+        return void this.#relay(message, frame, arrivedAt)
     }
   }
 
@@ -396,7 +446,7 @@ export class Connection implements Recipient, SessionSocket {
 
   #newSession(room: string, peerId: string, name: string | undefined, identity: string | undefined): Session {
     const { queueLimits, queueBudget } = this.#context.resume
-    return new Session({ peerId, name, room, identity, queue: new FrameQueue(queueLimits, queueBudget) }, this)
+    return new Session({ peerId, name, room, identity, queueLimits, queueBudget }, this)
   }
 
   #welcome(session: Session, resumed: boolean): void {
@@ -430,7 +480,7 @@ export class Connection implements Recipient, SessionSocket {
 
   // ── relay ──────────────────────────────────────────────────────────────────────────────────
 
-  #relay(message: RelayMessage, frame: ReceivedFrame): void {
+  #relay(message: RelayMessage, frame: ReceivedFrame, arrivedAt: number): void {
     const { policy, registry } = this.#context
     if (!this.#membership && !this.#joinImplicitly(message.type)) return
     const membership = this.#membership
@@ -439,7 +489,7 @@ export class Connection implements Recipient, SessionSocket {
     const delivered = relay(registry, session.room, session, message, frame, implicit ? TO_LOBBY : TO_MEMBERS)
     if (delivered === 'unknown-peer') return this.#violate(delivered, { path: '/to', ref: message.type })
     policy.metrics.relayed.inc({ type: message.type }, delivered)
-    if (this.#frameArrivedAt !== 0) policy.metrics.relayLatency.observe((performance.now() - this.#frameArrivedAt) / 1000)
+    if (arrivedAt !== 0) policy.metrics.relayLatency.observe((performance.now() - arrivedAt) / 1000)
   }
 
   /** A tutorial client joins its URL room by relaying; false when it may not. */
@@ -466,10 +516,18 @@ export class Connection implements Recipient, SessionSocket {
 
   // ── close ──────────────────────────────────────────────────────────────────────────────────
 
-  #closed(code: number): void {
+  /** The socket failed (its `error` event); `ws` closes it next. */
+  failed(error: Error & { code?: string }): void {
+    if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') this.#context.policy.metrics.dropped.inc({ reason: 'frame-too-big' })
+    this.#log.debug({ err: error }, 'socket error')
+  }
+
+  /** The socket closed (its `close` event). */
+  closed(code: number): void {
     const membership = this.#membership
     this.#membership = undefined
     this.#setState('closed')
+    this.#context.openPerAddress.release(this.#address)
     this.#log.debug({ code }, 'closed')
     if (!membership) return
     const { session, implicit } = membership

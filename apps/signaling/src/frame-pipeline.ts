@@ -3,10 +3,7 @@ import type { RawData } from 'ws'
 import { checkMessageLimits, type LimitViolation, type MessageLimits } from './limits.js'
 
 // The steps a text frame passes before it is dispatched, each a small function of the frame:
-// guard (rate limits, on arrival: see limits.ts) → decode → limits → dispatch (connection.ts).
-
-/** A connection's rate limiter over frame sizes (`createFrameGuard`). */
-export type FrameGuard = (bytes: number) => 'ok' | 'limited' | 'abusive'
+// guard (rate limits, on arrival: FrameGuard in limits.ts) → decode → limits → dispatch (connection.ts).
 
 /** Bytes of a frame as `ws` hands it over (one buffer, fragments, or an ArrayBuffer). */
 export function frameBytes(data: RawData): number {

@@ -1,4 +1,4 @@
-import type { FrameQueue } from './frame-queue.js'
+import { FrameQueue, type QueueBudget, type QueueLimits } from './frame-queue.js'
 import type { Frame, Member } from './rooms.js'
 
 /** The connection a session is bound to while its socket is open. */
@@ -15,8 +15,9 @@ export interface SessionOptions {
   readonly room: string
   /** The room token's identity (`sub`), when the server checks room tokens; resume tokens carry it. */
   readonly identity?: string | undefined
-  /** Where frames wait while the session is detached (bounded; the oldest are dropped first). */
-  readonly queue: FrameQueue
+  /** What may wait while the session is detached (the oldest frames are dropped first past it). */
+  readonly queueLimits: QueueLimits
+  readonly queueBudget: QueueBudget
 }
 
 /**
@@ -30,7 +31,10 @@ export class Session implements Member {
   readonly room: string
   readonly identity: string | undefined
   #socket: SessionSocket | undefined
-  readonly #queue: FrameQueue
+  readonly #queueLimits: QueueLimits
+  readonly #queueBudget: QueueBudget
+  // Made when a frame first has to wait: most sessions never lose their socket.
+  #queue: FrameQueue | undefined
   #graceTimer: ReturnType<typeof setTimeout> | undefined
   #ended = false
 
@@ -39,7 +43,8 @@ export class Session implements Member {
     this.name = options.name
     this.room = options.room
     this.identity = options.identity
-    this.#queue = options.queue
+    this.#queueLimits = options.queueLimits
+    this.#queueBudget = options.queueBudget
     this.#socket = socket
   }
 
@@ -47,12 +52,13 @@ export class Session implements Member {
     if (this.#ended) return
     // A socket that is already closing refuses the frame: keep it for the resume that may follow.
     if (this.#socket?.deliver(frame)) return
+    this.#queue ??= new FrameQueue(this.#queueLimits, this.#queueBudget)
     this.#queue.push(frame)
   }
 
   /** True when frames queued for this session were dropped since it was last attached. */
   get queueOverflowed(): boolean {
-    return this.#queue.overflowed
+    return this.#queue?.overflowed ?? false
   }
 
   /** Detaches from a dead socket; `onExpire` runs unless the session is resumed within `graceMs`. */
@@ -73,7 +79,7 @@ export class Session implements Member {
     const previous = this.#socket
     this.#socket = socket
     previous?.replaced()
-    for (const frame of this.#queue.take()) this.send(frame)
+    for (const frame of this.#queue?.take() ?? []) this.send(frame)
   }
 
   /** Ends the session for good: no more delivery, no pending expiry. */
@@ -82,6 +88,6 @@ export class Session implements Member {
     clearTimeout(this.#graceTimer)
     this.#graceTimer = undefined
     this.#socket = undefined
-    this.#queue.clear()
+    this.#queue?.clear()
   }
 }
