@@ -28,21 +28,29 @@ export interface FuzzRunOptions {
 /** What one run saw; `problems` empty means the server behaved. */
 interface RunOutcome {
   readonly problems: string[]
+  readonly sent: number
 }
 
-/** Runs the property; throws fast-check's report (with seed, path and shrunk counterexample) on failure. */
-export async function assertServerSurvivesFuzz(options: FuzzRunOptions): Promise<void> {
+/**
+ * Runs the property and resolves with the number of frames sent; throws fast-check's report (with
+ * seed, path and shrunk counterexample) on failure.
+ */
+export async function assertServerSurvivesFuzz(options: FuzzRunOptions): Promise<number> {
   const maxBatch = options.maxBatch ?? 200
   const cases = fuzzCaseArbitrary({ room: 'fuzz-room', maxPayload: options.maxPayload }, ANSWERED_CATEGORIES).map(printable)
-  const batch = fc.array(cases, { minLength: 1, maxLength: maxBatch })
+  // `size: 'max'`: batch lengths spread over the whole range, not fast-check's small default.
+  const batch = fc.array(cases, { minLength: 1, maxLength: maxBatch, size: 'max' })
   const numRuns = Math.max(1, Math.ceil(options.frames / (maxBatch / 2)))
+  let sent = 0
   await fc.assert(
     fc.asyncProperty(batch, async (cases) => {
       const outcome = await runBatch(options, cases.filter((c) => c.frames.every((f) => f.data.length <= options.maxPayload)))
+      sent += outcome.sent
       if (outcome.problems.length > 0) throw new Error(outcome.problems.join('\n'))
     }),
     { seed: options.seed, numRuns, ...(options.path ? { path: options.path } : {}), includeErrorInReport: true },
   )
+  return sent
 }
 
 /** A case as fast-check reports it: each frame as (shortened) text, so a counterexample can be read. */
@@ -61,8 +69,10 @@ function printable(generated: GeneratedCase): GeneratedCase {
 async function runBatch(options: FuzzRunOptions, cases: readonly GeneratedCase[]): Promise<RunOutcome> {
   const problems: string[] = []
   const expected: string[] = []
+  let sent = 0
   for (const c of cases) {
     for (const frame of c.frames) {
+      sent++
       const code = expectedClientError(frame)
       if (code) expected.push(code)
     }
@@ -106,5 +116,5 @@ async function runBatch(options: FuzzRunOptions, cases: readonly GeneratedCase[]
   } finally {
     ws.terminate()
   }
-  return { problems }
+  return { problems, sent }
 }
