@@ -24,35 +24,43 @@ if (openFileLimit() < PEERS + 1000) {
   process.exit(2)
 }
 
+// `--only memory,relay` runs just those sections (e.g. while working on one of them); such a
+// partial run writes bench/results/only-<sections>.{json,md}, never the committed latest.*.
+const SECTIONS = {
+  validation: ['5 — validation cost', () => validationSection(log)],
+  sdk: ['3 — SDK size', () => sdkSizeSection(log)],
+  relay: ['1 — relay cost and latency', () => relaySection(log)],
+  memory: ['2 — idle memory per peer', () => memorySection(log)],
+  firstFrame: ['4 — time to first remote frame', () => firstFrameSection(log)],
+  flood: ['6 — a well-behaved pair under a flood', () => floodSection(log)],
+}
+const onlyIndex = process.argv.indexOf('--only')
+const only = onlyIndex === -1 ? undefined : (process.argv[onlyIndex + 1] ?? '').split(',')
+const unknown = only?.filter((name) => !Object.hasOwn(SECTIONS, name)) ?? []
+if (only && (only.length === 0 || unknown.length > 0)) {
+  log(`bench: --only takes sections among ${Object.keys(SECTIONS).join(', ')}; unknown: ${unknown.join(', ') || '(none given)'}`)
+  process.exit(2)
+}
+
 const started = performance.now()
 const loadAtStart = Number(loadavg()[0].toFixed(2))
-log('bench: 5 — validation cost')
-const validation = validationSection(log)
-log('bench: 3 — SDK size')
-const sdk = await sdkSizeSection(log)
-log('bench: 1 — relay cost and latency')
-const relay = await relaySection(log)
-log('bench: 2 — idle memory per peer')
-const memory = await memorySection(log)
-log('bench: 4 — time to first remote frame')
-const firstFrame = await firstFrameSection(log)
-log('bench: 6 — a well-behaved pair under a flood')
-const flood = await floodSection(log)
+const measured = {}
+for (const [name, [title, run]] of Object.entries(SECTIONS)) {
+  if (only && !only.includes(name)) continue
+  log(`bench: ${title}`)
+  measured[name] = await run()
+}
 
 const results = {
   date: new Date().toISOString(),
   durationS: Math.round((performance.now() - started) / 1000),
   machine: describeMachine(loadAtStart),
   targets: TARGETS,
-  relay,
-  memory,
-  sdk,
-  firstFrame,
-  validation,
-  flood,
+  ...measured,
 }
 const markdown = renderMarkdown(results)
 mkdirSync(RESULTS, { recursive: true })
-writeFileSync(`${RESULTS}latest.json`, `${JSON.stringify(results, null, 2)}\n`)
-writeFileSync(`${RESULTS}latest.md`, `${markdown}\n`)
+const name = only ? `only-${only.join('-')}` : 'latest'
+writeFileSync(`${RESULTS}${name}.json`, `${JSON.stringify(results, null, 2)}\n`)
+writeFileSync(`${RESULTS}${name}.md`, `${markdown}\n`)
 process.stdout.write(`${markdown}\n`)

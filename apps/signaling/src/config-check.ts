@@ -23,6 +23,7 @@ type NumericField = {
 const POSITIVE: readonly NumericField[] = [
   'maxPayload',
   'heartbeatIntervalMs',
+  'relayLatencySampleEvery',
   'maxPeersPerRoom',
   'maxBufferedAmount',
   'maxConnections',

@@ -15,6 +15,8 @@ export interface SignalingConfig {
   maxPayload?: number
   /** Interval of the ping/pong heartbeat; a socket that missed the previous pong is terminated. */
   heartbeatIntervalMs?: number
+  /** The relay latency histogram observes one relayed frame in this many (1: every frame). */
+  relayLatencySampleEvery?: number
   /** Peers a room may hold; one more gets a `room-full` error. */
   maxPeersPerRoom?: number
   /** ICE servers announced to every peer in `welcome` (static STUN/TURN; TURN from `turnSecret` is added after them). */
@@ -121,6 +123,7 @@ export interface ResolvedConfig {
   readonly staticDir: string | undefined
   readonly maxPayload: number
   readonly heartbeatIntervalMs: number
+  readonly relayLatencySampleEvery: number
   readonly maxPeersPerRoom: number
   readonly iceServers: readonly IceServer[]
   readonly turnSecret: string | undefined
@@ -174,6 +177,8 @@ export const DEFAULT_CONFIG = {
   host: '127.0.0.1',
   maxPayload: 64 * 1024,
   heartbeatIntervalMs: 30_000,
+  // Reading the clock and observing on every frame costs more than the histogram is worth.
+  relayLatencySampleEvery: 16,
   maxPeersPerRoom: 50,
   iceServers: [] as readonly IceServer[],
   turnUrls: [] as readonly string[],
@@ -236,6 +241,7 @@ export function resolveConfig(config: SignalingConfig = {}): ResolvedConfig {
     staticDir: config.staticDir,
     maxPayload: config.maxPayload ?? DEFAULT_CONFIG.maxPayload,
     heartbeatIntervalMs: config.heartbeatIntervalMs ?? DEFAULT_CONFIG.heartbeatIntervalMs,
+    relayLatencySampleEvery: config.relayLatencySampleEvery ?? DEFAULT_CONFIG.relayLatencySampleEvery,
     maxPeersPerRoom: config.maxPeersPerRoom ?? DEFAULT_CONFIG.maxPeersPerRoom,
     iceServers: config.iceServers ?? DEFAULT_CONFIG.iceServers,
     turnSecret: config.turnSecret,

@@ -135,6 +135,25 @@ describe('join timeout', () => {
   })
 })
 
+describe('one sweep for every socket', () => {
+  it('arms no timer per socket: join deadlines and heartbeats share one', async () => {
+    const joinTimeoutMs = 61_234
+    const server = await startServer({ joinTimeoutMs, maxOpenConnectionsPerIp: 100, maxConnectionsPerIpPerSecond: 100 })
+    const setTimeoutSpy = vi.spyOn(globalThis, 'setTimeout')
+    try {
+      // Waiting in the lobby (each under a join deadline), and joined then left (under it again).
+      await Promise.all(Array.from({ length: 20 }, () => connect(server.url)))
+      const leavers = await Promise.all(Array.from({ length: 5 }, () => joined(server.url, 'r')))
+      for (const { client } of leavers) client.send({ type: 'leave' })
+      await Promise.all(leavers.map(({ client }) => client.sync()))
+      const deadlines = setTimeoutSpy.mock.calls.filter(([, delay]) => delay === joinTimeoutMs)
+      expect(deadlines).toEqual([])
+    } finally {
+      setTimeoutSpy.mockRestore()
+    }
+  })
+})
+
 describe('sockets before the upgrade', () => {
   it('sheds silent and slowloris connections within upgradeTimeoutMs while a calm client connects', async () => {
     const server = await startServer({ upgradeTimeoutMs: 500 })

@@ -17,7 +17,7 @@ function capture() {
 describe('connectionLog', () => {
   it('makes no child logger for lines below the level', () => {
     const { logger, lines, children } = capture()
-    const log = connectionLog(logger, { remote: '127.0.0.1' })
+    const log = connectionLog(logger, () => ({ remote: '127.0.0.1' }))
     log.debug({ detail: 1 }, 'not written')
     log.debug('nor this')
     expect(children()).toBe(0)
@@ -26,12 +26,17 @@ describe('connectionLog', () => {
 
   it('writes with the current bindings, and rebinding takes effect on the next line', () => {
     const { logger, lines, children } = capture()
-    const log = connectionLog(logger, { remote: '127.0.0.1' })
+    let bindings: Record<string, string> = { remote: '127.0.0.1' }
+    const log = connectionLog(logger, () => bindings)
     log.info('connected')
-    log.rebind({ remote: '127.0.0.1', room: 'r', peerId: 'p1' })
+    bindings = { remote: '127.0.0.1', room: 'r', peerId: 'p1' }
+    // Still the first child until told: bindings are read when a child is made.
+    log.info('still connected')
+    log.rebind()
     log.warn({ reason: 'x' }, 'joined')
     expect(lines.map(({ msg, remote, room, peerId, reason }) => ({ msg, remote, room, peerId, reason }))).toEqual([
       { msg: 'connected', remote: '127.0.0.1', room: undefined, peerId: undefined, reason: undefined },
+      { msg: 'still connected', remote: '127.0.0.1', room: undefined, peerId: undefined, reason: undefined },
       { msg: 'joined', remote: '127.0.0.1', room: 'r', peerId: 'p1', reason: 'x' },
     ])
     expect(children()).toBe(2)

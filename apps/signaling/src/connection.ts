@@ -1,37 +1,33 @@
-import type { IncomingMessage } from 'node:http'
 import {
-  CLOSE_CODES,
   PROTOCOL_VERSION,
-  RoomName,
-  decode,
   encode,
-  normalizeName,
+  isRoomName,
   type ClientMessage,
-  type ErrorCode,
   type Join,
   type PeerJoined,
   type PeerLeft,
   type PeerLeftReason,
-  type Pong,
   type RelayMessage,
   type Welcome,
 } from '@peerlane/protocol'
-import { Value } from '@sinclair/typebox/value'
 import type { Logger } from 'pino'
 import { WebSocket, type RawData } from 'ws'
-import type { AuthFailureReason, RoomTokenClaims } from './auth.js'
+import type { ConnectionBudget } from './connection-budget.js'
+import type { AuthFailureReason, AuthResult, RoomTokenClaims } from './auth.js'
 import { limitKey } from './client-address.js'
-import { connectionLog } from './connection-log.js'
-import { startJoinTimer } from './join-timeout.js'
-import { checkMessageLimits, createFrameGuard, type FrameVerdict } from './limits.js'
-import { FrameQueue, type QueueBudget, type QueueLimits } from './frame-queue.js'
+import { connectionLog, type ConnectionLog } from './connection-log.js'
+import { decodeFrame, frameBuffer, frameBytes, limitFrame } from './frame-pipeline.js'
+import type { QueueBudget, QueueLimits } from './frame-queue.js'
 import type { IceServersFor } from './ice-server-source.js'
+import { FrameGuard } from './limits.js'
 import { errorFrame, type ErrorDetail } from './messages.js'
 import type { ConnectionPolicy } from './policy.js'
 import type { ResumeTokens } from './resume-token.js'
-import { relay } from './router.js'
-import { createPeerId, peerInfo, type JoinResult, type Recipient, type RoomRegistry } from './rooms.js'
-import { Session } from './session.js'
+import { relay, type ReceivedFrame } from './router.js'
+import { createPeerId, peerInfo, type Frame, type JoinResult, type Recipient, type RoomRegistry } from './rooms.js'
+import { Session, type SessionSocket } from './session.js'
+import type { Sweeper } from './sweeper.js'
+import { VIOLATIONS, type Violation, type ViolationRule } from './violations.js'
 
 export interface ConnectionContext {
   readonly registry: RoomRegistry
@@ -49,12 +45,27 @@ export interface ConnectionContext {
     readonly queueBudget: QueueBudget
   }
   readonly policy: ConnectionPolicy
-  /** How long a socket may stay outside any room before it is closed with 4003. */
-  readonly joinTimeoutMs: number
+  /** Heartbeat and join deadline (4003) of every connection, on one timer. */
+  readonly sweeper: Sweeper<Connection>
+  /** Open connections per client address: a connection gives its slot back when it closes. */
+  readonly openPerAddress: ConnectionBudget
+  /** True for the frames whose relay latency is observed (a sample: see `relayLatencySampleEvery`). */
+  readonly sampleLatency: () => boolean
 }
 
 /** The room of a client that relays before it joins: `?room=` of its connection URL when valid. */
 export const IMPLICIT_ROOM = 'default'
+
+// Relayed frames may be Buffers (spliced from the sender's); they are still text frames.
+const TEXT_FRAME = { binary: false } as const
+const TO_LOBBY = { toLobby: true } as const
+const TO_MEMBERS = { toLobby: false } as const
+
+/**
+ * `lobby`: in no room, hearing its URL room's broadcasts (see RoomRegistry). `joined`: a member.
+ * `closed`: the socket is gone; frames still queued behind a token check are dropped.
+ */
+export type ConnectionState = 'lobby' | 'joined' | 'closed'
 
 interface Membership {
   readonly session: Session
@@ -62,112 +73,285 @@ interface Membership {
   readonly implicit: boolean
 }
 
-/** Wires one accepted socket to the room registry; owns the socket's membership until it closes. */
-/** `remote` is the client's address as `clientAddress` found it (behind a trusted proxy, not the proxy's). */
-export function handleConnection(socket: WebSocket, request: IncomingMessage, remote: string, context: ConnectionContext): void {
-  const { registry, policy } = context
-  const log = connectionLog(context.logger, { remote })
+/**
+ * Wires one accepted socket (its request URL `url`) to the room registry; `remote` is the
+ * client's address as `clientAddress` found it. Takes the URL, not the request: nothing a
+ * connection keeps may hold on to the request and its headers for the socket's life.
+ */
+export function handleConnection(socket: WebSocket, url: string | undefined, remote: string, context: ConnectionContext): Connection {
+  return new Connection(socket, roomFromUrl(url), remote, context)
+}
+
+// Socket listeners shared by every connection (`this` is the socket), so an idle connection
+// holds no closures of its own.
+const connections = new WeakMap<WebSocket, Connection>()
+function onMessage(this: WebSocket, data: RawData, isBinary: boolean): void {
+  connections.get(this)?.arrived(data, isBinary)
+}
+function onPong(this: WebSocket): void {
+  const connection = connections.get(this)
+  if (connection) connection.alive = true
+}
+function onError(this: WebSocket, error: Error & { code?: string }): void {
+  connections.get(this)?.failed(error)
+}
+function onClose(this: WebSocket, code: number): void {
+  connections.get(this)?.closed(code)
+}
+
+/**
+ * One socket's life: its state (lobby → joined → lobby … → closed), its frame pipeline
+ * (guard → decode → limits → dispatch) and what it does about violations (one table, VIOLATIONS).
+ */
+export class Connection implements Recipient, SessionSocket {
+  #state: ConnectionState = 'lobby'
+  #membership: Membership | undefined
+  // Frames wait here while a join's token is verified (asynchronously), so none overtakes the
+  // join; otherwise each frame is handled at once, with no promise per frame on the hot path.
+  #backlog: Promise<void> | undefined
+  /** Answered the last heartbeat ping (see Sweeper). */
+  alive = true
+  /** When it last entered the lobby, for the join deadline (see Sweeper). */
+  lobbySince = performance.now()
+  readonly #guard: FrameGuard
+  readonly #log: ConnectionLog
+  readonly #socket: WebSocket
+  readonly #lobbyRoom: string
+  readonly #remote: string
   // Per-client budgets count under this key (an IPv6 client's /64).
-  const address = limitKey(remote)
-  socket.on('error', (error) => log.debug({ err: error }, 'socket error'))
+  readonly #address: string
+  readonly #context: ConnectionContext
+
+  constructor(socket: WebSocket, lobbyRoom: string, remote: string, context: ConnectionContext) {
+    this.#socket = socket
+    this.#lobbyRoom = lobbyRoom
+    this.#remote = remote
+    this.#address = limitKey(remote)
+    this.#context = context
+    this.#log = connectionLog(context.logger, () => this.#logBindings())
+    this.#guard = new FrameGuard(context.policy.rateLimits)
+    connections.set(socket, this)
+    socket.on('error', onError)
+    socket.on('message', onMessage)
+    socket.on('pong', onPong)
+    // `on`, not `once`: `close` is emitted once, and `once` wraps every listener in a new function.
+    socket.on('close', onClose)
+    context.registry.listen(lobbyRoom, this)
+    context.sweeper.track(this)
+  }
+
+  #logBindings(): Record<string, string> {
+    const session = this.#membership?.session
+    return session ? { remote: this.#remote, room: session.room, peerId: session.peerId } : { remote: this.#remote }
+  }
+
+  get state(): ConnectionState {
+    return this.#state
+  }
+
+  // ── state ──────────────────────────────────────────────────────────────────────────────────
+
+  /** The one state setter: every transition keeps the lobby listener and the join deadline in step. */
+  #setState(next: ConnectionState): void {
+    const previous = this.#state
+    if (next === previous) return
+    this.#state = next
+    const { registry, sweeper } = this.#context
+    if (previous === 'lobby') registry.unlisten(this.#lobbyRoom, this)
+    if (next === 'joined') sweeper.joinedRoom(this)
+    // A socket that leaves its room has the join timeout again, but no longer hears the lobby.
+    if (previous === 'joined' && next === 'lobby') {
+      this.lobbySince = performance.now()
+      sweeper.enteredLobby(this)
+    }
+    if (next === 'closed') sweeper.untrack(this)
+    this.#log.rebind()
+  }
+
+  #enter(session: Session, implicit: boolean): void {
+    this.#membership = { session, implicit }
+    this.#setState('joined')
+  }
+
+  /** Leaves membership without ending the session (it was replaced or taken over). */
+  #forget(): void {
+    this.#membership = undefined
+    if (this.#state === 'joined') this.#setState('lobby')
+  }
+
+  // ── transport ──────────────────────────────────────────────────────────────────────────────
 
   /** Sends one frame; false when the socket can no longer take it (closing, or stuck). */
-  const send = (frame: string): boolean => {
+  deliver(frame: Frame): boolean {
+    const socket = this.#socket
     if (socket.readyState !== WebSocket.OPEN) return false
     // Signaling frames are small; a peer this far behind is not reading, and buffering for it
     // without bound would let one stuck client grow the server's memory.
-    if (socket.bufferedAmount > context.maxBufferedAmount) {
-      log.warn({ bufferedAmount: socket.bufferedAmount }, 'terminating a peer that stopped reading')
-      policy.metrics.dropped.inc({ reason: 'slow-consumer' })
-      socket.terminate()
+    if (socket.bufferedAmount > this.#context.maxBufferedAmount) {
+      this.#log.warn({ bufferedAmount: socket.bufferedAmount }, 'terminating a peer that stopped reading')
+      this.#violate('slow-consumer')
       return false
     }
-    socket.send(frame)
+    socket.send(frame, TEXT_FRAME)
     return true
   }
-  const sendError = (code: ErrorCode, detail?: ErrorDetail): void => {
-    policy.metrics.errors.inc({ code })
-    send(errorFrame(code, detail))
+
+  /** As a lobby listener (Recipient). */
+  send(frame: Frame): void {
+    this.deliver(frame)
   }
 
-  const joinTimer = startJoinTimer(socket, context.joinTimeoutMs, () => {
-    log.debug('closing a socket that joined no room in time')
-    policy.metrics.dropped.inc({ reason: 'join-timeout' })
-  })
-
-  const lobbyRoom = roomFromUrl(request.url)
-  const listener: Recipient = { send }
-  let lobbyOpen = true
-  let membership: Membership | undefined
-
-  // Until a connection joins, it hears its URL room's tutorial-style broadcasts (see RoomRegistry).
-  registry.listen(lobbyRoom, listener)
-  const closeLobby = (): void => {
-    if (!lobbyOpen) return
-    lobbyOpen = false
-    registry.unlisten(lobbyRoom, listener)
+  /** Another connection resumed this one's session while this socket still looks open. */
+  replaced(): void {
+    this.#forget()
+    this.#violate('resumed-elsewhere')
   }
 
-  const enter = (session: Session, implicit: boolean): void => {
-    closeLobby()
-    joinTimer.joined()
-    membership = { session, implicit }
-    log.rebind({ remote, room: session.room, peerId: session.peerId })
-  }
-
-  const welcome = (session: Session, resumed: boolean): void => {
-    const message: Welcome = {
-      type: 'welcome',
-      protocol: PROTOCOL_VERSION,
-      peerId: session.peerId,
-      room: session.room,
-      peers: registry.others(session.room, session.peerId).map(peerInfo),
-      iceServers: context.iceServers(session, send, socket),
-      resumeToken: context.resume.tokens.issue({ peerId: session.peerId, room: session.room, identity: session.identity }),
-      ...(resumed ? { resumed } : {}),
-      // Frames were dropped while it was away: the client renegotiates rather than wait for them.
-      ...(resumed && session.queueOverflowed ? { queueOverflowed: true } : {}),
+  /** Does what VIOLATIONS says about `violation`: tell the client, count it, close. */
+  #violate(violation: Violation, detail?: ErrorDetail): void {
+    const rule: ViolationRule = VIOLATIONS[violation]
+    const { metrics } = this.#context.policy
+    if (rule.error !== undefined) {
+      metrics.errors.inc({ code: rule.error })
+      this.deliver(errorFrame(rule.error, detail))
     }
-    send(encode(message))
+    if (rule.dropped !== undefined) metrics.dropped.inc({ reason: rule.dropped })
+    if (rule.close === 'terminate') this.#socket.terminate()
+    else if (rule.close) this.#socket.close(rule.close.code, rule.close.reason)
   }
 
-  const announce = (session: Session): void => {
-    const frame = encode({ type: 'peer-joined', peer: peerInfo(session) } satisfies PeerJoined)
-    for (const other of registry.others(session.room, session.peerId)) other.send(frame)
+  // ── sweep ──────────────────────────────────────────────────────────────────────────────────
+
+  ping(): void {
+    this.#socket.ping()
   }
 
-  // Runs when another connection resumes this one's session while this socket still looks open.
-  const replaced = (): void => {
-    membership = undefined
-    socket.close(CLOSE_CODES.replaced, 'session resumed on another connection')
+  missedHeartbeat(): void {
+    this.#log.debug('terminating a socket that missed a heartbeat')
+    this.#violate('heartbeat')
   }
 
-  const newSession = (room: string, peerId: string, name: string | undefined, identity: string | undefined): Session =>
-    new Session({ peerId, name, room, identity, queue: new FrameQueue(context.resume.queueLimits, context.resume.queueBudget) }, send, replaced)
-
-  // Joins that fail or find no room are what guessing room names looks like; they spend the
-  // client's join budget, and a client that has spent it is refused every join for a while.
-  const joinBudgetSpent = (ref: string): boolean => {
-    if (policy.joinBudget.allows(address)) return false
-    sendError('too-many-joins', { ref })
-    return true
-  }
-  /** Registers `session` in its room, charging the join budget when that fails or creates the room. */
-  const register = (session: Session): JoinResult => {
-    const created = !registry.has(session.room)
-    const result = registry.join(session.room, session)
-    if (!result.ok || created) policy.joinBudget.charge(address)
-    return result
+  joinTimedOut(): void {
+    this.#log.debug('closing a socket that joined no room in time')
+    this.#violate('join-timeout')
   }
 
-  const join = (room: string, name: string | undefined, identity: string | undefined, implicit: boolean, ref: string): void => {
-    const session = newSession(room, createPeerId(), name, identity)
-    const result = register(session)
-    if (!result.ok) return sendError(result.code, { ref })
-    enter(session, implicit)
-    log.debug({ implicit }, 'joined')
-    if (!implicit) welcome(session, false)
-    announce(session)
+  // ── frame pipeline: guard → decode → limits → dispatch ─────────────────────────────────────
+
+  /** A frame arrived (the socket's `message` event). */
+  arrived(data: RawData, isBinary: boolean): void {
+    const arrivedAt = this.#context.sampleLatency() ? performance.now() : 0
+    // Checked on arrival, before queueing: a flood costs no memory even while a join is pending.
+    const verdict = this.#guard.admit(frameBytes(data))
+    if (verdict !== 'ok') return this.#limited(verdict)
+    const backlog = this.#backlog
+    const pending = backlog ? backlog.then(() => this.#handle(data, isBinary, arrivedAt)) : this.#handle(data, isBinary, arrivedAt)
+    if (!pending) return
+    const settled: Promise<void> = pending.then(() => {
+      if (this.#backlog === settled) this.#backlog = undefined
+    })
+    this.#backlog = settled
+  }
+
+  #limited(verdict: 'limited' | 'abusive'): void {
+    if (this.#socket.readyState !== WebSocket.OPEN) return
+    this.#context.policy.metrics.rateLimited.inc()
+    if (verdict === 'limited') return this.#violate('rate-limited')
+    this.#log.warn('closing a connection that kept flooding')
+    this.#violate('flood')
+  }
+
+  /** Handles one frame; returns a promise only when a step is asynchronous (a join's token check). */
+  #handle(data: RawData, isBinary: boolean, arrivedAt: number): Promise<void> | undefined {
+    if (this.#state === 'closed') return undefined
+    try {
+      if (isBinary) return void this.#violate('binary-frame')
+      const bytes = frameBuffer(data)
+      const frame: ReceivedFrame = { bytes, text: bytes.toString('utf8') }
+      const decoded = decodeFrame(frame.text)
+      if (!decoded.ok) {
+        const { code, message, path, ref } = decoded.error
+        return void this.#violate(code, { message, path, ref })
+      }
+      const violation = limitFrame(decoded.message, this.#context.policy.messageLimits)
+      if (violation) return void this.#violate('field-too-long', { ...violation, ref: decoded.message.type })
+      return this.#dispatch(decoded.message, frame, arrivedAt)?.catch((error: unknown) => this.#failed(error))
+    } catch (error) {
+      this.#failed(error)
+      return undefined
+    }
+  }
+
+  // A handler bug must cost one error reply, never the process or the other peers.
+  #failed(error: unknown): void {
+    this.#log.error({ err: error }, 'failed to handle a frame')
+    this.#violate('internal')
+  }
+
+  /** `arrivedAt`: when the frame arrived, for the relay latency histogram; 0 when it is not sampled. */
+  #dispatch(message: ClientMessage, frame: ReceivedFrame, arrivedAt: number): Promise<void> | undefined {
+    switch (message.type) {
+      case 'join':
+        return this.#join(message)
+      case 'leave':
+        if (!this.#membership) return void this.#violate('not-in-room', { ref: 'leave' })
+        return void this.#leave()
+      case 'ping':
+        this.deliver(encode(message.id === undefined ? { type: 'pong' } : { type: 'pong', id: message.id }))
+        return undefined
+      case 'offer':
+      case 'answer':
+      case 'candidate':
+        return void this.#relay(message, frame, arrivedAt)
+    }
+  }
+
+  // ── join, resume, leave ────────────────────────────────────────────────────────────────────
+
+  #join(message: Join): Promise<void> | undefined {
+    const { policy } = this.#context
+    if (this.#membership) return void this.#violate('already-joined', { ref: 'join' })
+    if (policy.draining()) return void this.#violate('draining', { ref: 'join' })
+    if (this.#joinBudgetSpent('join')) return undefined
+    if (!policy.auth) return void this.#admit(message, undefined)
+    return policy.auth.verify(message.token, message.room).then((result) => this.#verified(message, result))
+  }
+
+  #verified(message: Join, result: AuthResult): void {
+    // The socket closed while the token was checked: joining now would leave a ghost member.
+    if (this.#state === 'closed') return
+    if (!result.ok) return this.#refuse(result.reason, result.message)
+    this.#admit(message, result.claims)
+  }
+
+  #admit(message: Join, claims: RoomTokenClaims | undefined): void {
+    const { policy } = this.#context
+    if (!this.#roomAvailable(message.room)) return this.#failJoin('server-full')
+    const identity = claims?.identity
+    const holder = identity === undefined ? undefined : policy.identities.holder(message.room, identity)
+    // Resuming its own session is not a duplicate of the identity.
+    const resumesHolder = holder !== undefined && this.#resumable(message.resumeToken, message.room, identity)?.peerId === holder.session.peerId
+    if (holder && !resumesHolder) {
+      if (policy.duplicateIdentity === 'reject') return this.#failJoin('identity-in-use')
+      holder.evict()
+    }
+    // A name in the token was set by the application's backend and wins over the client's.
+    const name = claims?.name ?? message.name
+    if (!this.#resume({ ...message, name }, identity)) this.#joinNew(message.room, name, identity, false, 'join')
+    const membership = this.#membership
+    if (claims && membership) {
+      policy.identities.claim(message.room, claims.identity, { session: membership.session, evict: () => this.#evict(membership.session) })
+    }
+  }
+
+  #joinNew(room: string, name: string | undefined, identity: string | undefined, implicit: boolean, ref: string): void {
+    const session = this.#newSession(room, createPeerId(), name, identity)
+    const result = this.#register(session)
+    if (!result.ok) return this.#violate(result.code, { ref })
+    this.#enter(session, implicit)
+    this.#log.debug({ implicit }, 'joined')
+    if (!implicit) this.#welcome(session, false)
+    this.#announce(session)
   }
 
   /**
@@ -175,239 +359,188 @@ export function handleConnection(socket: WebSocket, request: IncomingMessage, re
    * to the same room-token identity (none on an open server), so a valid room token for one
    * identity cannot take over another identity's session.
    */
-  const resumable = (token: string | undefined, room: string, identity: string | undefined) => {
-    const claims = token === undefined ? undefined : context.resume.tokens.verify(token)
+  #resumable(token: string | undefined, room: string, identity: string | undefined) {
+    const claims = token === undefined ? undefined : this.#context.resume.tokens.verify(token)
     return claims && claims.room === room && claims.identity === identity ? claims : undefined
   }
 
   // A usable resume token resumes the peer under its old id: the live session when this
   // process still holds it (queued frames follow the welcome), or a re-created one when the
   // server restarted meanwhile. Anything else falls back to a fresh join.
-  const resume = (message: Join, identity: string | undefined): boolean => {
-    const claims = resumable(message.resumeToken, message.room, identity)
+  #resume(message: Join, identity: string | undefined): boolean {
+    const claims = this.#resumable(message.resumeToken, message.room, identity)
     if (!claims) return false
-    const existing = registry.member(message.room, claims.peerId)
+    const existing = this.#context.registry.member(message.room, claims.peerId)
     if (existing instanceof Session) {
-      enter(existing, false)
-      welcome(existing, true)
-      existing.attach(send, replaced)
-      log.debug('resumed')
+      this.#enter(existing, false)
+      this.#welcome(existing, true)
+      existing.attach(this)
+      this.#log.debug('resumed')
       return true
     }
     if (existing) return false
-    const session = newSession(message.room, claims.peerId, message.name, identity)
-    const result = register(session)
+    const session = this.#newSession(message.room, claims.peerId, message.name, identity)
+    const result = this.#register(session)
     if (!result.ok) {
-      sendError(result.code, { ref: 'join' })
+      this.#violate(result.code, { ref: 'join' })
       return true
     }
-    enter(session, false)
-    welcome(session, true)
-    announce(session)
-    log.debug('resumed a session this process did not hold')
+    this.#enter(session, false)
+    this.#welcome(session, true)
+    this.#announce(session)
+    this.#log.debug('resumed a session this process did not hold')
     return true
   }
 
-  const end = (session: Session, reason: PeerLeftReason): void => {
-    session.end()
-    policy.identities.release(session)
-    const frame = encode({ type: 'peer-left', peerId: session.peerId, reason } satisfies PeerLeft)
-    for (const other of registry.leave(session.room, session)) other.send(frame)
-  }
-
-  const leave = (): void => {
+  #leave(): void {
+    const membership = this.#membership
     if (!membership) return
-    const { session } = membership
-    membership = undefined
+    this.#forget()
     // Leaving is for good: the session's resume tokens must not bring it back.
-    context.resume.tokens.revoke(session.peerId)
-    end(session, 'left')
-    joinTimer.left()
-    log.debug('left')
-    log.rebind({ remote })
-  }
-
-  const onJoin = (message: Join): void | Promise<void> => {
-    if (membership) return sendError('already-joined', { ref: 'join' })
-    if (policy.draining()) return sendError('draining', { ref: 'join' })
-    if (joinBudgetSpent('join')) return
-    if (!policy.auth) return admit(message, undefined)
-    return policy.auth.verify(message.token, message.room).then((result) => {
-      // The socket closed while the token was checked: joining now would leave a ghost member.
-      if (closed) return
-      if (!result.ok) return refuse(result.reason, result.message)
-      admit(message, result.claims)
-    })
-  }
-
-  const admit = (message: Join, claims: RoomTokenClaims | undefined): void => {
-    if (!roomAvailable(message.room)) return failJoin('server-full')
-    const identity = claims?.identity
-    const holder = identity === undefined ? undefined : policy.identities.holder(message.room, identity)
-    // Resuming its own session is not a duplicate of the identity.
-    const resumesHolder = holder !== undefined && resumable(message.resumeToken, message.room, identity)?.peerId === holder.session.peerId
-    if (holder && !resumesHolder) {
-      if (policy.duplicateIdentity === 'reject') return failJoin('identity-in-use')
-      holder.evict()
-    }
-    // A name in the token was set by the application's backend and wins over the client's.
-    const name = claims?.name ?? message.name
-    if (!resume({ ...message, name }, identity)) join(message.room, name, identity, false, 'join')
-    if (claims && membership) policy.identities.claim(message.room, claims.identity, { session: membership.session, evict: evict(membership.session) })
-  }
-
-  const failJoin = (code: 'server-full' | 'identity-in-use'): void => {
-    policy.joinBudget.charge(address)
-    sendError(code, { ref: 'join' })
+    this.#context.resume.tokens.revoke(membership.session.peerId)
+    this.#end(membership.session, 'left')
+    this.#log.debug('left')
   }
 
   // Runs when a newer join with the same token identity replaces this connection's session.
-  const evict = (session: Session) => (): void => {
-    if (membership?.session === session) {
-      membership = undefined
-      log.rebind({ remote })
-    }
-    end(session, 'replaced')
-    policy.metrics.dropped.inc({ reason: 'replaced' })
-    socket.close(CLOSE_CODES.replaced, 'replaced by a newer session of the same identity')
+  #evict(session: Session): void {
+    if (this.#membership?.session === session) this.#forget()
+    this.#end(session, 'replaced')
+    this.#violate('identity-replaced')
   }
 
-  const refuse = (reason: AuthFailureReason, message: string): void => {
+  #refuse(reason: AuthFailureReason, message: string): void {
+    const { policy } = this.#context
     policy.metrics.authFailures.inc({ reason })
-    policy.joinBudget.charge(address)
-    log.info({ reason }, 'join refused for its token')
-    sendError('unauthorized', { message, ref: 'join' })
-    socket.close(CLOSE_CODES.unauthorized, 'unauthorized')
+    policy.joinBudget.charge(this.#address)
+    this.#log.info({ reason }, 'join refused for its token')
+    this.#violate('unauthorized', { message, ref: 'join' })
+  }
+
+  #failJoin(violation: 'server-full' | 'identity-in-use'): void {
+    this.#context.policy.joinBudget.charge(this.#address)
+    this.#violate(violation, { ref: 'join' })
+  }
+
+  // Joins that fail or find no room are what guessing room names looks like; they spend the
+  // client's join budget, and a client that has spent it is refused every join for a while.
+  #joinBudgetSpent(ref: string): boolean {
+    if (this.#context.policy.joinBudget.allows(this.#address)) return false
+    this.#violate('too-many-joins', { ref })
+    return true
+  }
+
+  /** Registers `session` in its room, charging the join budget when that fails or creates the room. */
+  #register(session: Session): JoinResult {
+    const { registry, policy } = this.#context
+    const created = !registry.has(session.room)
+    const result = registry.join(session.room, session)
+    if (!result.ok || created) policy.joinBudget.charge(this.#address)
+    return result
   }
 
   // Joining an existing room never creates one, so only a new room counts against maxRooms.
-  const roomAvailable = (room: string): boolean => registry.has(room) || registry.roomCount < policy.maxRooms
+  #roomAvailable(room: string): boolean {
+    const { registry, policy } = this.#context
+    return registry.has(room) || registry.roomCount < policy.maxRooms
+  }
 
-  // When the current relay frame arrived, for the relay latency histogram.
-  let frameArrivedAt = 0
+  #newSession(room: string, peerId: string, name: string | undefined, identity: string | undefined): Session {
+    const { queueLimits, queueBudget } = this.#context.resume
+    return new Session({ peerId, name, room, identity, queueLimits, queueBudget }, this)
+  }
 
-  const onRelay = (message: RelayMessage): void => {
-    if (!membership) {
-      // A tutorial client cannot present a token, so on a server with auth it cannot join at all.
-      if (policy.auth) return refuse('missing', 'This server requires a token in join')
-      if (policy.draining()) return sendError('draining', { ref: message.type })
-      if (joinBudgetSpent(message.type)) return
-      if (!roomAvailable(lobbyRoom)) {
-        policy.joinBudget.charge(address)
-        return sendError('server-full', { ref: message.type })
-      }
-      join(lobbyRoom, undefined, undefined, true, message.type)
+  #welcome(session: Session, resumed: boolean): void {
+    const { registry, iceServers, resume } = this.#context
+    const message: Welcome = {
+      type: 'welcome',
+      protocol: PROTOCOL_VERSION,
+      peerId: session.peerId,
+      room: session.room,
+      peers: registry.others(session.room, session.peerId).map(peerInfo),
+      iceServers: iceServers(session, (frame) => this.deliver(frame), this.#socket),
+      resumeToken: resume.tokens.issue({ peerId: session.peerId, room: session.room, identity: session.identity }),
+      ...(resumed ? { resumed } : {}),
+      // Frames were dropped while it was away: the client renegotiates rather than wait for them.
+      ...(resumed && session.queueOverflowed ? { queueOverflowed: true } : {}),
     }
-    if (!membership) return
-    const result = relay(registry, membership.session.room, membership.session, message, { toLobby: membership.implicit })
-    if (!result.ok) return sendError(result.code, { path: '/to', ref: message.type })
-    policy.metrics.relayed.inc({ type: message.type }, result.delivered)
-    policy.metrics.relayLatency.observe((performance.now() - frameArrivedAt) / 1000)
+    this.deliver(encode(message))
   }
 
-  const dispatch = (message: ClientMessage): void | Promise<void> => {
-    // Every name is relayed and compared in NFC; the limits below apply to that form.
-    if (message.type === 'join' && message.name !== undefined) message.name = normalizeName(message.name)
-    const violation = checkMessageLimits(message, policy.messageLimits)
-    if (violation) return sendError('invalid-message', { ...violation, ref: message.type })
-    switch (message.type) {
-      case 'join':
-        return onJoin(message)
-      case 'leave':
-        if (!membership) return sendError('not-in-room', { ref: 'leave' })
-        return leave()
-      case 'ping': {
-        const pong: Pong = message.id === undefined ? { type: 'pong' } : { type: 'pong', id: message.id }
-        send(encode(pong))
-        return
-      }
-      case 'offer':
-      case 'answer':
-      case 'candidate':
-        return onRelay(message)
-    }
+  #announce(session: Session): void {
+    const frame = encode({ type: 'peer-joined', peer: peerInfo(session) } satisfies PeerJoined)
+    for (const other of this.#context.registry.others(session.room, session.peerId)) other.send(frame)
   }
 
-  // A handler bug must cost one error reply, never the process or the other peers.
-  const handlerFailed = (error: unknown): void => {
-    log.error({ err: error }, 'failed to handle a frame')
-    sendError('internal')
+  #end(session: Session, reason: PeerLeftReason): void {
+    session.end()
+    this.#context.policy.identities.release(session)
+    const frame = encode({ type: 'peer-left', peerId: session.peerId, reason } satisfies PeerLeft)
+    for (const other of this.#context.registry.leave(session.room, session)) other.send(frame)
   }
 
-  /** Handles one frame; returns a promise only when a step is asynchronous (a join's token check). */
-  const handleFrame = (data: RawData, isBinary: boolean, arrivedAt: number): Promise<void> | undefined => {
-    if (closed) return undefined
-    try {
-      if (isBinary) {
-        sendError('binary-frame')
-        return undefined
-      }
-      const decoded = decode(rawText(data), 'client')
-      if (!decoded.ok) {
-        const { code, message, path, ref } = decoded.error
-        sendError(code, { message, path, ref })
-        return undefined
-      }
-      frameArrivedAt = arrivedAt
-      return dispatch(decoded.message)?.catch(handlerFailed)
-    } catch (error) {
-      handlerFailed(error)
-      return undefined
-    }
-  }
+  // ── relay ──────────────────────────────────────────────────────────────────────────────────
 
-  const onLimited = (verdict: Exclude<FrameVerdict, 'ok'>): void => {
-    if (socket.readyState !== WebSocket.OPEN) return
-    policy.metrics.rateLimited.inc()
-    if (verdict === 'limited') return sendError('rate-limited')
-    policy.metrics.dropped.inc({ reason: 'flood' })
-    log.warn('closing a connection that kept flooding')
-    socket.close(CLOSE_CODES.policyViolation, 'rate limit exceeded repeatedly')
-  }
-
-  const admitFrame = createFrameGuard(policy.rateLimits)
-  // Frames wait here while a join's token is verified (asynchronously), so none overtakes the
-  // join; otherwise each frame is handled at once, with no promise per frame on the hot path.
-  let backlog: Promise<void> | undefined
-  let closed = false
-  socket.on('message', (data, isBinary) => {
-    const arrivedAt = performance.now()
-    // Checked on arrival, before queueing: a flood costs no memory even while a join is pending.
-    const verdict = admitFrame(byteLength(data))
-    if (verdict !== 'ok') return onLimited(verdict)
-    const pending = backlog ? backlog.then(() => handleFrame(data, isBinary, arrivedAt)) : handleFrame(data, isBinary, arrivedAt)
-    if (!pending) return
-    const settled: Promise<void> = pending.then(() => {
-      if (backlog === settled) backlog = undefined
-    })
-    backlog = settled
-  })
-
-  socket.once('close', (code) => {
-    closed = true
-    closeLobby()
-    log.debug({ code }, 'closed')
+  #relay(message: RelayMessage, frame: ReceivedFrame, arrivedAt: number): void {
+    const { policy, registry } = this.#context
+    if (!this.#membership && !this.#joinImplicitly(message.type)) return
+    const membership = this.#membership
     if (!membership) return
     const { session, implicit } = membership
-    membership = undefined
+    const delivered = relay(registry, session.room, session, message, frame, implicit ? TO_LOBBY : TO_MEMBERS)
+    if (delivered === 'unknown-peer') return this.#violate(delivered, { path: '/to', ref: message.type })
+    policy.metrics.relayed.inc({ type: message.type }, delivered)
+    if (arrivedAt !== 0) policy.metrics.relayLatency.observe((performance.now() - arrivedAt) / 1000)
+  }
+
+  /** A tutorial client joins its URL room by relaying; false when it may not. */
+  #joinImplicitly(ref: string): boolean {
+    const { policy } = this.#context
+    // A tutorial client cannot present a token, so on a server with auth it cannot join at all.
+    if (policy.auth) {
+      this.#refuse('missing', 'This server requires a token in join')
+      return false
+    }
+    if (policy.draining()) {
+      this.#violate('draining', { ref })
+      return false
+    }
+    if (this.#joinBudgetSpent(ref)) return false
+    if (!this.#roomAvailable(this.#lobbyRoom)) {
+      policy.joinBudget.charge(this.#address)
+      this.#violate('server-full', { ref })
+      return false
+    }
+    this.#joinNew(this.#lobbyRoom, undefined, undefined, true, ref)
+    return true
+  }
+
+  // ── close ──────────────────────────────────────────────────────────────────────────────────
+
+  /** The socket failed (its `error` event); `ws` closes it next. */
+  failed(error: Error & { code?: string }): void {
+    if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') this.#context.policy.metrics.dropped.inc({ reason: 'frame-too-big' })
+    this.#log.debug({ err: error }, 'socket error')
+  }
+
+  /** The socket closed (its `close` event). */
+  closed(code: number): void {
+    const membership = this.#membership
+    this.#membership = undefined
+    this.#setState('closed')
+    this.#context.openPerAddress.release(this.#address)
+    this.#log.debug({ code }, 'closed')
+    if (!membership) return
+    const { session, implicit } = membership
+    const { graceMs } = this.#context.resume
     // The room hears nothing yet: the client may resume within the grace period.
-    if (implicit || context.resume.graceMs === 0) return end(session, 'disconnected')
-    session.detach(context.resume.graceMs, () => end(session, 'disconnected'))
-  })
+    if (implicit || graceMs === 0) return this.#end(session, 'disconnected')
+    session.detach(graceMs, () => this.#end(session, 'disconnected'))
+  }
 }
 
 function roomFromUrl(url: string | undefined): string {
   const query = url?.split('?')[1]
   const room = query === undefined ? null : new URLSearchParams(query).get('room')
-  return room !== null && Value.Check(RoomName, room) ? room : IMPLICIT_ROOM
-}
-
-function byteLength(data: RawData): number {
-  return Array.isArray(data) ? data.reduce((sum, chunk) => sum + chunk.length, 0) : data.byteLength
-}
-
-function rawText(data: RawData): string {
-  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8')
-  if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8')
-  return data.toString('utf8')
+  return room !== null && isRoomName(room) ? room : IMPLICIT_ROOM
 }

@@ -1,3 +1,5 @@
+import type { Frame } from './rooms.js'
+
 /** What one detached session may hold; past either bound its oldest frames are dropped. */
 export interface QueueLimits {
   readonly maxFrames: number
@@ -6,7 +8,7 @@ export interface QueueLimits {
 }
 
 interface Queued {
-  readonly frame: string
+  readonly frame: Frame
   readonly bytes: number
 }
 
@@ -67,7 +69,7 @@ export class FrameQueue {
     return this.#overflowed
   }
 
-  push(frame: string): void {
+  push(frame: Frame): void {
     const bytes = Buffer.byteLength(frame)
     if (bytes > this.#limits.maxBytes || bytes > this.#budget.maxBytes) {
       this.#overflowed = true
@@ -90,7 +92,7 @@ export class FrameQueue {
   }
 
   /** Empties the queue and returns what it held, oldest first. */
-  take(): string[] {
+  take(): Frame[] {
     const frames = this.#frames.map((queued) => queued.frame)
     this.clear()
     return frames

@@ -1,5 +1,4 @@
 import { encode, type IceServer, type IceServersUpdate } from '@peerlane/protocol'
-import type { Transport } from './session.js'
 import { turnCredential } from './turn-credentials.js'
 
 /** The TURN server(s) whose ephemeral credentials the signaling server hands out. */
@@ -18,6 +17,9 @@ export interface IcePeer {
   readonly identity?: string | undefined
 }
 
+/** Sends one frame to the client; false once the socket can no longer take it. */
+export type SendFrame = (frame: string) => boolean
+
 /** Only its close matters: renewals stop with the socket. */
 export interface ClosableSocket {
   once(event: 'close', listener: () => void): unknown
@@ -28,7 +30,7 @@ export interface ClosableSocket {
  * this socket is sent `ice-servers` with renewed ones before they expire, until it closes (a
  * later welcome on the same socket replaces the schedule).
  */
-export type IceServersFor = (peer: IcePeer, send: Transport, socket: ClosableSocket) => IceServer[]
+export type IceServersFor = (peer: IcePeer, send: SendFrame, socket: ClosableSocket) => IceServer[]
 
 // Renewed once this share of the lifetime has passed: the remaining fifth is the client's time
 // to apply them and move its relay allocation onto them before coturn refuses the old ones.
@@ -44,7 +46,7 @@ export function createIceServerSource(staticServers: readonly IceServer[], turn:
     const { username, credential } = turnCredential(turn.secret, peer.identity ?? '', peer.peerId, expiresAt)
     return [...staticServers, { urls: [...turn.urls], username, credential }]
   }
-  const schedule = (peer: IcePeer, send: Transport, socket: ClosableSocket): void => {
+  const schedule = (peer: IcePeer, send: SendFrame, socket: ClosableSocket): void => {
     clearTimeout(timers.get(socket))
     const timer = setTimeout(() => {
       const update: IceServersUpdate = { type: 'ice-servers', iceServers: current(peer) }

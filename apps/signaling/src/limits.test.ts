@@ -1,7 +1,7 @@
 import { CLOSE_CODES } from '@peerlane/protocol'
 import { describe, expect, it } from 'vitest'
 import { ConfigError } from './config-check.js'
-import { createFrameGuard } from './limits.js'
+import { FrameGuard } from './limits.js'
 import { KeyedRateLimiter, TokenBucket } from './rate-limiter.js'
 import { connect, joined, startServer, type Received, type TestClient } from './test-support/client.js'
 
@@ -44,11 +44,12 @@ describe('token buckets', () => {
 
   it('turn persistent excess into abuse', () => {
     let now = 0
-    const guard = createFrameGuard({ messagesPerSecond: 1, bytesPerSecond: 1_000, disconnectAfter: 3 }, () => now)
-    expect([guard(1), guard(1), guard(1), guard(1), guard(1), guard(1)]).toEqual(['ok', 'ok', 'limited', 'limited', 'limited', 'abusive'])
+    const guard = new FrameGuard({ messagesPerSecond: 1, bytesPerSecond: 1_000, disconnectAfter: 3 }, () => now)
+    const admit = (size: number) => guard.admit(size)
+    expect([admit(1), admit(1), admit(1), admit(1), admit(1), admit(1)]).toEqual(['ok', 'ok', 'limited', 'limited', 'limited', 'abusive'])
     now += 10_000
-    expect(guard(1)).toBe('ok')
-    expect(guard(5_000)).toBe('limited')
+    expect(admit(1)).toBe('ok')
+    expect(admit(5_000)).toBe('limited')
   })
 })
 

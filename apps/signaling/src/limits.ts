@@ -1,5 +1,4 @@
 import type { ClientMessage } from '@peerlane/protocol'
-import { TokenBucket } from './rate-limiter.js'
 
 export interface RateLimits {
   /** Sustained frames per second per connection; bursts of twice this pass. */
@@ -16,18 +15,53 @@ export interface RateLimits {
  */
 export type FrameVerdict = 'ok' | 'limited' | 'abusive'
 
-/** Rate limits one connection's incoming frames. */
-export function createFrameGuard(limits: RateLimits, now?: () => number): (bytes: number) => FrameVerdict {
-  // Two seconds of burst: a call setup sends an offer and a burst of candidates at once.
-  const messages = new TokenBucket(limits.messagesPerSecond, limits.messagesPerSecond * 2, now)
-  const bytes = new TokenBucket(limits.bytesPerSecond, limits.bytesPerSecond * 2, now)
-  const strikes = new TokenBucket(limits.disconnectAfter / 10, limits.disconnectAfter, now)
-  return (size) => {
+/**
+ * Rate limits one connection's incoming frames: three token buckets (frames, bytes, and strikes
+ * for frames refused) in one object with one clock reading, since every connection carries one
+ * for its whole life. Two seconds of burst: a call setup sends an offer and a burst of candidates
+ * at once. Refilling all three together is exact: capped refills compose.
+ */
+export class FrameGuard {
+  readonly #limits: RateLimits
+  readonly #now: () => number
+  #messages: number
+  #bytes: number
+  #strikes: number
+  #updatedAt: number
+
+  constructor(limits: RateLimits, now: () => number = monotonicNow) {
+    this.#limits = limits
+    this.#now = now
+    this.#messages = limits.messagesPerSecond * 2
+    this.#bytes = limits.bytesPerSecond * 2
+    this.#strikes = limits.disconnectAfter
+    this.#updatedAt = now()
+  }
+
+  /** The verdict on a frame of `size` bytes. */
+  admit(size: number): FrameVerdict {
+    const { messagesPerSecond, bytesPerSecond, disconnectAfter } = this.#limits
+    const now = this.#now()
+    const seconds = (now - this.#updatedAt) / 1000
+    this.#updatedAt = now
+    this.#messages = Math.min(messagesPerSecond * 2, this.#messages + seconds * messagesPerSecond)
+    this.#bytes = Math.min(bytesPerSecond * 2, this.#bytes + seconds * bytesPerSecond)
+    this.#strikes = Math.min(disconnectAfter, this.#strikes + (seconds * disconnectAfter) / 10)
     // A frame refused for its size still spends a message token: refused frames are traffic too.
-    if (messages.take() && bytes.take(size)) return 'ok'
-    return strikes.take() ? 'limited' : 'abusive'
+    if (this.#messages >= 1) {
+      this.#messages -= 1
+      if (this.#bytes >= size) {
+        this.#bytes -= size
+        return 'ok'
+      }
+    }
+    if (this.#strikes < 1) return 'abusive'
+    this.#strikes -= 1
+    return 'limited'
   }
 }
+
+const monotonicNow = (): number => performance.now()
 
 export interface MessageLimits {
   readonly maxSdpLength: number

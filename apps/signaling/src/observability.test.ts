@@ -99,7 +99,7 @@ describe('observability', () => {
   })
 
   it('serves /healthz, /readyz and Prometheus /metrics with the relay counters', async () => {
-    const server = await startServer({ metricsPublic: true })
+    const server = await startServer({ metricsPublic: true, relayLatencySampleEvery: 1 })
     await call(server.url)
     expect(await (await fetch(`${server.httpUrl}/healthz`)).json()).toEqual({ status: 'ok', rooms: 1, peers: 2 })
     const ready = await fetch(`${server.httpUrl}/readyz`)

@@ -53,9 +53,11 @@ export function shedPendingSockets(server: Server, limits: PendingSocketLimits):
       clearTimeout(timer)
       budget.release(key)
       settlers.delete(endpoint)
+      // Nothing of the pending phase may stay with the socket for its life.
+      socket.removeListener('close', settle)
     }
     settlers.set(endpoint, settle)
-    socket.once('close', settle)
+    socket.on('close', settle)
   })
   const complete = (request: { socket: Socket }): void => settlers.get(endpointOf(request.socket))?.()
   server.on('request', complete)

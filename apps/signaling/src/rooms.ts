@@ -1,10 +1,13 @@
 import { randomBytes } from 'node:crypto'
 import type { PeerInfo } from '@peerlane/protocol'
 
+/** One encoded text frame: a string, or its UTF-8 bytes (a relayed frame spliced from the client's). */
+export type Frame = string | Buffer
+
 /** Anything frames can be sent to: a member, or a lobby listener that has no peer id yet. */
 export interface Recipient {
   /** Queues one already-encoded frame; never throws. */
-  send(frame: string): void
+  send(frame: Frame): void
 }
 
 /** A peer as the room registry sees it: an id, an optional name and a way to reach it. */

@@ -5,11 +5,10 @@ import {
   type RelayedCandidate,
   type RelayedOffer,
 } from '@peerlane/protocol'
-import type { Member, Recipient, RoomRegistry } from './rooms.js'
+import { spliceRelayed } from './relay-frame.js'
+import type { Frame, Member, Recipient, RoomRegistry } from './rooms.js'
 
 export type Relayed = RelayedOffer | RelayedAnswer | RelayedCandidate
-
-export type RelayResult = { readonly ok: true; readonly delivered: number } | { readonly ok: false; readonly code: 'unknown-peer' }
 
 export interface RelayOptions {
   /** Also deliver a broadcast to the room's lobby listeners (tutorial clients that have not spoken yet). */
@@ -18,31 +17,45 @@ export interface RelayOptions {
 
 /**
  * The relayed frame is the client's message minus `to`, with `from` set to the sender's real
- * id: a client-sent `from` is dropped, never trusted. Everything else (legacy string `sdp`, flat
- * candidate fields) travels exactly as sent.
+ * id: a client-sent `from` is replaced, never trusted. Everything else (legacy string `sdp`, flat
+ * candidate fields) travels exactly as sent: spliced from the client's bytes (relay-frame.ts), or
+ * re-encoded when those are not in JSON.stringify's form.
  */
-export function stamp(message: RelayMessage, from: string): Relayed {
+export function relayedFrame(frame: ReceivedFrame, message: RelayMessage, from: string): Frame {
+  return spliceRelayed(frame.bytes, frame.text, from) ?? encode(stamp(message, from))
+}
+
+/** A frame as received: its bytes and their UTF-8 text. */
+export interface ReceivedFrame {
+  readonly bytes: Buffer
+  readonly text: string
+}
+
+function stamp(message: RelayMessage, from: string): Relayed {
   // The message was parsed for this relay alone, so it is stamped in place: `to` set to
-  // undefined is left out by JSON.stringify, and copying the object costs more on a hot path.
+  // undefined is left out by JSON.stringify, and copying the object costs more.
   const stamped = message as RelayMessage & { from: string }
   stamped.to = undefined
   stamped.from = from
   return stamped as Relayed
 }
 
-/** Routes a relay message from `sender` inside `room`: to the peer named by `to`, else to everyone else. */
-export function relay(registry: RoomRegistry, room: string, sender: Member, message: RelayMessage, options: RelayOptions): RelayResult {
+/**
+ * Routes a relay message from `sender` inside `room` (`frame` is the frame it came in): to the
+ * peer named by `to`, else to everyone else. Returns how many it was delivered to.
+ */
+export function relay(registry: RoomRegistry, room: string, sender: Member, message: RelayMessage, frame: ReceivedFrame, options: RelayOptions): number | 'unknown-peer' {
   const { to } = message
   if (to !== undefined) {
     // Only members of the sender's own room are addressable: other rooms stay invisible.
     const target = to === sender.peerId ? undefined : registry.member(room, to)
-    if (!target) return { ok: false, code: 'unknown-peer' }
-    target.send(encode(stamp(message, sender.peerId)))
-    return { ok: true, delivered: 1 }
+    if (!target) return 'unknown-peer'
+    target.send(relayedFrame(frame, message, sender.peerId))
+    return 1
   }
-  const frame = encode(stamp(message, sender.peerId))
+  const relayed = relayedFrame(frame, message, sender.peerId)
   const recipients: Recipient[] = registry.others(room, sender.peerId)
   if (options.toLobby) recipients.push(...registry.listeners(room))
-  for (const recipient of recipients) recipient.send(frame)
-  return { ok: true, delivered: recipients.length }
+  for (const recipient of recipients) recipient.send(relayed)
+  return recipients.length
 }

@@ -7,7 +7,7 @@ import { clientAddress, isTrustedProxy, limitKey } from './client-address.js'
 import { ConnectionBudget } from './connection-budget.js'
 import { resolveConfig, type SignalingConfig } from './config.js'
 import { checkConfig } from './config-check.js'
-import { handleConnection } from './connection.js'
+import { handleConnection, type Connection } from './connection.js'
 import { createIceServerSource } from './ice-server-source.js'
 import { createListener } from './listener.js'
 import { drainClients } from './drain.js'
@@ -20,11 +20,11 @@ import { createOriginCheck, isLoopbackHost } from './origin.js'
 import { shedPendingSockets } from './pending-sockets.js'
 import type { ConnectionPolicy } from './policy.js'
 import { KeyedRateLimiter } from './rate-limiter.js'
-import { startHeartbeat } from './heartbeat.js'
 import { createHttpHandler } from './http-handler.js'
 import { createResumeTokens } from './resume-token.js'
 import { RoomRegistry } from './rooms.js'
 import { securityHeaders } from './security-headers.js'
+import { Sweeper } from './sweeper.js'
 
 const OVERLOAD_REASONS = {
   'server-full': 'server full',
@@ -108,10 +108,7 @@ export async function createSignalingServer(config: SignalingConfig = {}): Promi
       return (choice.ok && choice.protocol) || false
     },
   })
-  const heartbeat = startHeartbeat(resolved.heartbeatIntervalMs, () => {
-    metrics.dropped.inc({ reason: 'heartbeat' })
-    logger.debug('terminating a socket that missed a heartbeat')
-  })
+  const sweeper = new Sweeper<Connection>({ heartbeatIntervalMs: resolved.heartbeatIntervalMs, joinTimeoutMs: resolved.joinTimeoutMs })
   const policy: ConnectionPolicy = {
     auth,
     duplicateIdentity: resolved.duplicateIdentity,
@@ -137,6 +134,7 @@ export async function createSignalingServer(config: SignalingConfig = {}): Promi
   }
   const openPerAddress = new ConnectionBudget(resolved.maxOpenConnectionsPerIp)
   const connectionRate = new KeyedRateLimiter(resolved.maxConnectionsPerIpPerSecond, resolved.maxConnectionsPerIpPerSecond)
+  let framesSinceSample = 0
   const context = {
     registry,
     iceServers: createIceServerSource(
@@ -152,13 +150,19 @@ export async function createSignalingServer(config: SignalingConfig = {}): Promi
       queueBudget: new QueueBudget(resolved.maxQueuedBytesTotal),
     },
     policy,
-    joinTimeoutMs: resolved.joinTimeoutMs,
+    sweeper,
+    openPerAddress,
+    sampleLatency: () => ++framesSinceSample % resolved.relayLatencySampleEvery === 0,
   }
   let closing: Promise<void> | undefined
 
+  // One listener for every socket: a closure made in the upgrade handler would keep the handler's
+  // scope, request headers included, alive for the socket's whole life.
+  const onSocketError = (error: Error): void => logger.debug({ err: error }, 'upgrade socket error')
+
   // Upgrades are accepted on any path: the web app uses `/ws`, the classic tutorial client `/`.
   httpServer.on('upgrade', (request, socket, head) => {
-    socket.on('error', (error) => logger.debug({ err: error }, 'upgrade socket error'))
+    socket.on('error', onSocketError)
     if (closing) {
       socket.destroy()
       return
@@ -183,13 +187,9 @@ export async function createSignalingServer(config: SignalingConfig = {}): Promi
         ws.close(CLOSE_CODES.tryAgainLater, OVERLOAD_REASONS[refused])
         return
       }
-      ws.once('close', () => openPerAddress.release(address))
-      // handleConnection attaches the socket's error listener first thing.
-      handleConnection(ws, request, remote, context)
-      heartbeat.track(ws)
-      ws.on('error', (error: Error & { code?: string }) => {
-        if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') metrics.dropped.inc({ reason: 'frame-too-big' })
-      })
+      // The connection gives its address slot back when it closes, and attaches the socket's
+      // error listener first thing.
+      handleConnection(ws, request.url, remote, context)
     })
   })
   wss.on('error', (error) => logger.error({ err: error }, 'WebSocket server error'))
@@ -208,7 +208,7 @@ export async function createSignalingServer(config: SignalingConfig = {}): Promi
       ? undefined
       : await startMetricsListener({ host: resolved.metricsHost, port: resolved.metricsPort, render: () => metrics.render(), logger }).catch(
           async (error: unknown) => {
-            heartbeat.stop()
+            sweeper.stop()
             await new Promise<void>((resolve) => httpServer.close(() => resolve()))
             throw error
           },
@@ -225,7 +225,7 @@ export async function createSignalingServer(config: SignalingConfig = {}): Promi
   }
 
   const shutdown = async (code: number, reason: string): Promise<void> => {
-    heartbeat.stop()
+    sweeper.stop()
     for (const ws of wss.clients) ws.close(code, reason)
     // Clients that do not answer the close frame in time are cut off rather than awaited.
     const deadline = setTimeout(() => {

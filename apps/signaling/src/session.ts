@@ -1,8 +1,13 @@
-import type { FrameQueue } from './frame-queue.js'
-import type { Member } from './rooms.js'
+import { FrameQueue, type QueueBudget, type QueueLimits } from './frame-queue.js'
+import type { Frame, Member } from './rooms.js'
 
-/** Delivers one frame to the session's socket; false when the socket can no longer take it. */
-export type Transport = (frame: string) => boolean
+/** The connection a session is bound to while its socket is open. */
+export interface SessionSocket {
+  /** Delivers one frame; false when the socket can no longer take it. */
+  deliver(frame: Frame): boolean
+  /** Another connection resumed the session while this socket still looked open. */
+  replaced(): void
+}
 
 export interface SessionOptions {
   readonly peerId: string
@@ -10,8 +15,9 @@ export interface SessionOptions {
   readonly room: string
   /** The room token's identity (`sub`), when the server checks room tokens; resume tokens carry it. */
   readonly identity?: string | undefined
-  /** Where frames wait while the session is detached (bounded; the oldest are dropped first). */
-  readonly queue: FrameQueue
+  /** What may wait while the session is detached (the oldest frames are dropped first past it). */
+  readonly queueLimits: QueueLimits
+  readonly queueBudget: QueueBudget
 }
 
 /**
@@ -24,37 +30,40 @@ export class Session implements Member {
   readonly name: string | undefined
   readonly room: string
   readonly identity: string | undefined
-  #transport: Transport | undefined
-  readonly #queue: FrameQueue
+  #socket: SessionSocket | undefined
+  readonly #queueLimits: QueueLimits
+  readonly #queueBudget: QueueBudget
+  // Made when a frame first has to wait: most sessions never lose their socket.
+  #queue: FrameQueue | undefined
   #graceTimer: ReturnType<typeof setTimeout> | undefined
   #ended = false
-  #onReplaced: (() => void) | undefined
 
-  constructor(options: SessionOptions, transport: Transport, onReplaced: () => void) {
+  constructor(options: SessionOptions, socket: SessionSocket) {
     this.peerId = options.peerId
     this.name = options.name
     this.room = options.room
     this.identity = options.identity
-    this.#queue = options.queue
-    this.#transport = transport
-    this.#onReplaced = onReplaced
+    this.#queueLimits = options.queueLimits
+    this.#queueBudget = options.queueBudget
+    this.#socket = socket
   }
 
-  send(frame: string): void {
+  send(frame: Frame): void {
     if (this.#ended) return
     // A socket that is already closing refuses the frame: keep it for the resume that may follow.
-    if (this.#transport?.(frame)) return
+    if (this.#socket?.deliver(frame)) return
+    this.#queue ??= new FrameQueue(this.#queueLimits, this.#queueBudget)
     this.#queue.push(frame)
   }
 
   /** True when frames queued for this session were dropped since it was last attached. */
   get queueOverflowed(): boolean {
-    return this.#queue.overflowed
+    return this.#queue?.overflowed ?? false
   }
 
   /** Detaches from a dead socket; `onExpire` runs unless the session is resumed within `graceMs`. */
   detach(graceMs: number, onExpire: () => void): void {
-    this.#transport = undefined
+    this.#socket = undefined
     clearTimeout(this.#graceTimer)
     this.#graceTimer = setTimeout(onExpire, graceMs)
     this.#graceTimer.unref?.()
@@ -62,16 +71,15 @@ export class Session implements Member {
 
   /**
    * Binds a new socket; frames queued while detached are delivered first. If a socket is still
-   * bound (the server has not yet noticed it died), `onReplaced` of that binding runs.
+   * bound (the server has not yet noticed it died), it is told it was replaced.
    */
-  attach(transport: Transport, onReplaced: () => void): void {
+  attach(socket: SessionSocket): void {
     clearTimeout(this.#graceTimer)
     this.#graceTimer = undefined
-    const previous = this.#onReplaced
-    this.#onReplaced = onReplaced
-    if (this.#transport) previous?.()
-    this.#transport = transport
-    for (const frame of this.#queue.take()) this.send(frame)
+    const previous = this.#socket
+    this.#socket = socket
+    previous?.replaced()
+    for (const frame of this.#queue?.take() ?? []) this.send(frame)
   }
 
   /** Ends the session for good: no more delivery, no pending expiry. */
@@ -79,7 +87,7 @@ export class Session implements Member {
     this.#ended = true
     clearTimeout(this.#graceTimer)
     this.#graceTimer = undefined
-    this.#transport = undefined
-    this.#queue.clear()
+    this.#socket = undefined
+    this.#queue?.clear()
   }
 }
