@@ -85,7 +85,7 @@ function createPeer(config: CheckConfig, role: 'offerer' | 'answerer'): Peer {
   })
   const peer: Peer = { client, trace }
   client.on('peer-joined', (remote) => {
-    void openCheckChannel(remote.connection, role).then((channel) => {
+    void openCheckChannel(remote.rawConnection, role).then((channel) => {
       peer.channel = channel
     })
   })
@@ -138,7 +138,7 @@ async function checkWith(config: CheckConfig, a: Peer, b: Peer): Promise<CheckRe
   const answerAt = b.trace.firstAnswerReceivedAt ?? startB
   passed('offer-answer', answerAt - (b.trace.firstOfferSentAt ?? answerAt))
 
-  const connection = b.client.peers.get(joinedA.value.peerId)?.connection
+  const connection = b.client.peers.get(joinedA.value.peerId)?.rawConnection
   if (!connection) return report(failed('ice-connected', new RelayTestError('webrtc-failed', 'the first peer left the room')))
   const iceUp = await until(() => iceState(connection) || failure(a) || failure(b), limit, 'ICE connection')
   if (!iceUp.ok) return report(failed('ice-connected', iceUp.error))

@@ -72,7 +72,7 @@ export function framesDecodedFrom(page: Page, peerId: string): Promise<number> {
   return page.evaluate(async (id) => {
     const peer = window.__peerlane?.client.peers.get(id)
     if (!peer) return -1
-    const stats = await peer.connection.getStats()
+    const stats = await peer.rawConnection.getStats()
     let frames = -1
     stats.forEach((report: { type: string; kind?: string; framesDecoded?: number }) => {
       if (report.type === 'inbound-rtp' && report.kind === 'video') frames = Math.max(frames, 0) + (report.framesDecoded ?? 0)

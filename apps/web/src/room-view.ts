@@ -221,7 +221,7 @@ export function enterRoom(root: HTMLElement, options: RoomOptions): void {
       tile = createVideoTile({ label: peerLabel(peer), local: false, peerId: peer.id })
       devices.applySpeaker(tile.video)
       tiles.set(peer.id, tile)
-      connectionStates.set(peer.id, peer.connection.connectionState)
+      connectionStates.set(peer.id, peer.rawConnection.connectionState)
       grid.append(tile.element)
       showPeerState(peer.id)
       updateCount()
