@@ -8,6 +8,14 @@ export {
   type ClientState,
   type SendFileOptions,
 } from './client.js'
+export {
+  openDataChannel,
+  PeerlaneDataChannel,
+  MAX_DATA_MESSAGE_BYTES,
+  type DataChannelEvents,
+  type DataChannelOptions,
+  type DataMessage,
+} from './data-channel.js'
 export { RemotePeer, type PeerStreams, type RemotePeerEvents } from './remote-peer.js'
 export type { MediaState } from './local-media.js'
 export type { SessionState } from './signaling-session.js'
