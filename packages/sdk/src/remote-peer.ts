@@ -103,6 +103,12 @@ export class RemotePeer extends Emitter<RemotePeerEvents> {
     const pc = this.session.connection
     pc.addEventListener('track', ({ track, streams }) => {
       for (const stream of streams) this.remoteStreams.set(stream.id, stream)
+      // A track sent without a stream (other clients may) still belongs to the camera.
+      if (streams.length === 0 && typeof MediaStream === 'function') {
+        const loose = this.remoteStreams.get('') ?? new MediaStream()
+        loose.addTrack(track)
+        this.remoteStreams.set('', loose)
+      }
       this.emit('track', track, streams)
       this.classifyStreams()
     })
