@@ -46,7 +46,9 @@ async function outage(sdpLength: number, frames: number): Promise<{ received: st
   await reconnecting
   for (let i = 0; i < frames; i++) session.send({ type: 'offer', to: 'p_peer', sdp: { type: 'offer', sdp: `${i} `.padEnd(sdpLength, 'x') } })
   const info = await new Promise<WelcomeInfo>((resolve) => session.on('welcome', (_, info) => resolve(info)))
-  await new Promise((resolve) => setTimeout(resolve, 200))
+  // A marker behind the held frames: once it is in, everything before it is too.
+  session.send({ type: 'ping', id: 'end' })
+  await expect.poll(() => server.received.some((text) => JSON.parse(text).type === 'ping'), { timeout: 10_000 }).toBe(true)
   session.leave()
   return { received: server.received.filter((text) => JSON.parse(text).type === 'offer'), info }
 }
