@@ -4,7 +4,7 @@ import { expect, type Browser, type BrowserContext, type Page, type Response } f
 interface DebugHook {
   readonly client: {
     readonly peerId: string | undefined
-    readonly peers: ReadonlyMap<string, { readonly id: string; readonly connection: RTCPeerConnection }>
+    readonly peers: ReadonlyMap<string, { readonly id: string; readonly rawConnection: RTCPeerConnection }>
     sendMessage(text: string): unknown
     sendFile(file: Blob, options?: { readonly to?: string; readonly name?: string }): {
       readonly finished: Promise<{ readonly state: string; readonly error?: { readonly code: string } }>
