@@ -53,22 +53,6 @@ export class Participant {
     return this.page.evaluate(() => window.peerlane.addVideoTrack())
   }
 
-  startScreenShare(): Promise<void> {
-    return this.page.evaluate(() => window.peerlane.startScreenShare())
-  }
-
-  stopScreenShare(): Promise<void> {
-    return this.page.evaluate(() => window.peerlane.stopScreenShare())
-  }
-
-  screenFramesDecoded(from: Participant): Promise<number> {
-    return this.page.evaluate((id) => window.peerlane.screenFramesDecoded(id), from.peerId)
-  }
-
-  sdpShape(with_: Participant): Promise<{ mLines: number; length: number }> {
-    return this.page.evaluate((id) => window.peerlane.sdpShape(id), with_.peerId)
-  }
-
   peerIds(): Promise<string[]> {
     return this.page.evaluate(() => window.peerlane.peerIds())
   }

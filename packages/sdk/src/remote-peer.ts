@@ -73,9 +73,6 @@ export class RemotePeer extends Emitter<RemotePeerEvents> {
   private readonly remoteStreams = new Map<string, MediaStream>()
   private shown: PeerStreams = { camera: null, screen: null }
   private sharing: RTCRtpSender | undefined
-  // The transceiver of our first screen share, reused by every later one: a new one per share
-  // would add a media section for good, and the offer would outgrow the SDP cap in a few shares.
-  private screenTransceiver: RTCRtpTransceiver | undefined
   private statsSample: StatsSample | undefined
   private readonly chatBucket: TokenBucket
   private readonly drops = { chat: 0, chatAt: -Infinity, invalid: 0, invalidAt: -Infinity }
@@ -214,37 +211,14 @@ export class RemotePeer extends Emitter<RemotePeerEvents> {
   /** @internal */
   shareScreen(track: MediaStreamTrack, stream: MediaStream): void {
     if (this.sharing || this.closed) return
-    const pc = this.session.connection
-    const reuse = this.screenTransceiver
-    if (reuse && reuse.currentDirection !== 'stopped' && typeof reuse.sender.setStreams === 'function') {
-      // The track first, then the direction that renegotiates: the far side's first frames come from
-      // this share. The new stream id rides in that offer (msid), matching our announcement.
-      const sender = reuse.sender
-      this.sharing = sender
-      sender.replaceTrack(track).then(
-        () => {
-          if (this.sharing !== sender || this.closed) return
-          sender.setStreams(stream)
-          reuse.direction = 'sendrecv'
-        },
-        (cause: unknown) => this.emit('error', PeerlaneError.negotiation(this.id, cause)),
-      )
-      return
-    }
-    this.sharing = pc.addTrack(track, stream)
-    this.screenTransceiver = pc.getTransceivers().find((transceiver) => transceiver.sender === this.sharing)
+    this.sharing = this.session.connection.addTrack(track, stream)
   }
 
   /** @internal */
   unshareScreen(): void {
     const sender = this.sharing
     this.sharing = undefined
-    if (!sender || this.closed) return
-    // What removeTrack does (stop sending, direction without send), keeping the transceiver ours.
-    if (this.screenTransceiver?.sender === sender) {
-      this.screenTransceiver.direction = 'recvonly'
-      sender.replaceTrack(null).catch(() => undefined)
-    } else this.session.connection.removeTrack(sender)
+    if (sender && this.session.connection.connectionState !== 'closed') this.session.connection.removeTrack(sender)
   }
 
   /** @internal The peer left: its transfers fail with `transfer-failed`, the connection closes. */
@@ -308,10 +282,6 @@ export class RemotePeer extends Emitter<RemotePeerEvents> {
         })
         return
       case 'media-state':
-        // A screen stream that ended is never shown again: a later share comes as a new stream.
-        if (this.remoteState.screenStreamId !== null && frame.screenStreamId !== this.remoteState.screenStreamId) {
-          this.remoteStreams.delete(this.remoteState.screenStreamId)
-        }
         this.remoteState = frame
         this.emit('media-state', this.mediaState)
         this.classifyStreams()
