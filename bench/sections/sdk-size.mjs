@@ -1,8 +1,10 @@
 // Section 3: what @peerlane/sdk adds to a browser bundle (core: dist/index.js with its protocol
-// dependency bundled in), minified, then gzip -9 and brotli -11.
+// dependency bundled in), minified, then gzip -9 and brotli -11; and, tree-shaken from source,
+// a basic call against the full SDK (the figures `pnpm test` holds to their ceilings).
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib'
 import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
+import { measureSdkSize, TARGETS } from '../../packages/sdk/scripts/bundle-size.mjs'
 
 export async function sdkSizeSection(log) {
   const entry = fileURLToPath(new URL('../../packages/sdk/dist/index.js', import.meta.url))
@@ -22,5 +24,11 @@ export async function sdkSizeSection(log) {
     minifiedBytesByPackage: byPackage,
   }
   log(`  sdk: ${sizes.minifiedBytes} B min, ${sizes.gzipBytes} B gzip, ${sizes.brotliBytes} B brotli`)
+  const calls = await measureSdkSize()
+  for (const name of ['basic', 'full']) {
+    const { minifiedBytes, gzipBytes } = calls[name]
+    sizes[name] = { minifiedBytes, gzipBytes, targetGzipBytes: TARGETS[name] }
+    log(`  sdk ${name} call (tree-shaken): ${minifiedBytes} B min, ${gzipBytes} B min+gz (target ${TARGETS[name]} B)`)
+  }
   return sizes
 }

@@ -1,37 +1,29 @@
-/**
- * The check's data channel. The SDK has no data-channel API, so the check reaches each peer's
- * RTCPeerConnection itself. The offering peer creates the channel at once, so it rides on the
- * first offer; the answering peer only listens for it. (A pre-negotiated channel on both sides
- * would need the answerer to create one too, which makes it renegotiate, and werift 0.24 does not
- * get through that renegotiation.)
- */
-export function openCheckChannel(connection: RTCPeerConnection, role: 'offerer' | 'answerer'): Promise<RTCDataChannel> {
-  if (role === 'offerer') return Promise.resolve(connection.createDataChannel('peerlane-relay-test'))
-  return new Promise((resolve) => {
-    const onChannel = (event: RTCDataChannelEvent): void => {
-      connection.removeEventListener('datachannel', onChannel)
-      resolve(event.channel)
-    }
-    connection.addEventListener('datachannel', onChannel)
+import { openDataChannel, type PeerlaneClient, type PeerlaneDataChannel } from '@peerlane/sdk'
+
+/** The check's data channel: the SDK's data API, on the connections the SDK negotiated. */
+export function openCheckChannel(client: PeerlaneClient): PeerlaneDataChannel {
+  return openDataChannel(client, 'peerlane-relay-test')
+}
+
+/** Echoes every message back to its sender (the far side of the round trip). */
+export function echo(channel: PeerlaneDataChannel): void {
+  channel.on('message', ({ peer, data }) => {
+    channel.send(data, peer.id).catch(() => undefined)
   })
 }
 
-/** Echoes every message back on `channel` (the far side of the round trip). */
-export function echo(channel: RTCDataChannel): void {
-  channel.onmessage = ({ data }) => {
-    if (channel.readyState === 'open') channel.send(data as string)
-  }
-}
-
-/** Sends one message and resolves with the milliseconds until its echo returns. */
-export function roundTrip(channel: RTCDataChannel, payload: string): Promise<number> {
-  return new Promise((resolve) => {
+/** Sends one message to `peerId` and resolves with the milliseconds until its echo returns. */
+export function roundTrip(channel: PeerlaneDataChannel, peerId: string, payload: string): Promise<number> {
+  return new Promise((resolve, reject) => {
     const start = performance.now()
-    channel.onmessage = ({ data }) => {
-      if (String(data) !== payload) return
-      channel.onmessage = null
+    const off = channel.on('message', ({ data }) => {
+      if (data !== payload) return
+      off()
       resolve(performance.now() - start)
-    }
-    channel.send(payload)
+    })
+    channel.send(payload, peerId).catch((error: unknown) => {
+      off()
+      reject(error)
+    })
   })
 }

@@ -1,4 +1,4 @@
-import { PeerlaneClient, PeerlaneError, type JoinInfo, type PeerConnectionConstructor } from '@peerlane/sdk'
+import { PeerlaneClient, PeerlaneError, type JoinInfo, type PeerConnectionConstructor, type PeerlaneDataChannel } from '@peerlane/sdk'
 import { classifyConnectError } from './connect-error.js'
 import { echo, openCheckChannel, roundTrip } from './check-channel.js'
 import { until, within } from './deadline.js'
@@ -55,7 +55,7 @@ export interface CheckReport {
 interface Peer {
   readonly client: PeerlaneClient
   readonly trace: SignalingTrace
-  channel?: RTCDataChannel
+  readonly channel: PeerlaneDataChannel
   lastError?: PeerlaneError
 }
 
@@ -65,8 +65,8 @@ interface Peer {
  */
 export async function runCheck(config: CheckConfig): Promise<CheckReport> {
   // The SDK makes the newcomer (b) offer to whoever is already in the room (a).
-  const a = createPeer(config, 'answerer')
-  const b = createPeer(config, 'offerer')
+  const a = createPeer(config)
+  const b = createPeer(config)
   try {
     return await checkWith(config, a, b)
   } finally {
@@ -75,7 +75,7 @@ export async function runCheck(config: CheckConfig): Promise<CheckReport> {
   }
 }
 
-function createPeer(config: CheckConfig, role: 'offerer' | 'answerer'): Peer {
+function createPeer(config: CheckConfig): Peer {
   const trace = createTrace()
   const client = new PeerlaneClient({
     url: config.url.href,
@@ -83,12 +83,7 @@ function createPeer(config: CheckConfig, role: 'offerer' | 'answerer'): Peer {
     RTCPeerConnection: config.PeerConnection ?? LoopbackPeerConnection,
     logLevel: 'silent',
   })
-  const peer: Peer = { client, trace }
-  client.on('peer-joined', (remote) => {
-    void openCheckChannel(remote.connection, role).then((channel) => {
-      peer.channel = channel
-    })
-  })
+  const peer: Peer = { client, trace, channel: openCheckChannel(client) }
   client.on('error', (error) => {
     peer.lastError = error
   })
@@ -138,22 +133,24 @@ async function checkWith(config: CheckConfig, a: Peer, b: Peer): Promise<CheckRe
   const answerAt = b.trace.firstAnswerReceivedAt ?? startB
   passed('offer-answer', answerAt - (b.trace.firstOfferSentAt ?? answerAt))
 
-  const connection = b.client.peers.get(joinedA.value.peerId)?.connection
+  const connection = b.client.peers.get(joinedA.value.peerId)?.rawConnection
   if (!connection) return report(failed('ice-connected', new RelayTestError('webrtc-failed', 'the first peer left the room')))
   const iceUp = await until(() => iceState(connection) || failure(a) || failure(b), limit, 'ICE connection')
   if (!iceUp.ok) return report(failed('ice-connected', iceUp.error))
   const iceAt = performance.now()
   passed('ice-connected', iceAt - answerAt)
 
-  const open = await until(() => a.channel?.readyState === 'open' && b.channel?.readyState === 'open', limit, 'data channel open')
-  if (!open.ok || !a.channel || !b.channel) return report(failed('data-channel', open.ok ? new RelayTestError('webrtc-failed', 'no data channel') : open.error))
+  const aId = joinedA.value.peerId
+  const open = await until(() => a.channel.openPeers.length > 0 && b.channel.openPeers.includes(aId), limit, 'data channel open')
+  if (!open.ok) return report(failed('data-channel', open.error))
   passed('data-channel', performance.now() - iceAt)
 
   echo(a.channel)
   const times: number[] = []
   for (let i = 0; i < config.roundTrips; i++) {
-    const rtt = await within(roundTrip(b.channel, `relay-test ${i}`), limit, 'data-channel echo')
+    const rtt = await within(roundTrip(b.channel, aId, `relay-test ${i}`).catch((error: unknown) => error as PeerlaneError), limit, 'data-channel echo')
     if (!rtt.ok) return report(failed('round-trip', rtt.error))
+    if (rtt.value instanceof PeerlaneError) return report(failed('round-trip', new RelayTestError('webrtc-failed', rtt.value.message, { cause: rtt.value })))
     times.push(rtt.value)
   }
   times.sort((x, y) => x - y)

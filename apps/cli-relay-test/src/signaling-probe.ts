@@ -1,3 +1,4 @@
+import { candidateOf, decode } from '@peerlane/protocol/codec'
 import type { WebSocketConstructor } from '@peerlane/sdk'
 import WebSocket from 'ws'
 
@@ -44,25 +45,21 @@ export function tracedWebSocket(trace: SignalingTrace, handshakeTimeoutMs: numbe
 }
 
 function observe(trace: SignalingTrace, direction: 'sent' | 'received', text: string): void {
-  let message: { type?: unknown; candidate?: unknown }
-  try {
-    message = JSON.parse(text) as typeof message
-  } catch {
-    return
-  }
+  // The probe times the exchange; frames the protocol refuses are the server's to report.
+  const decoded = decode(text, direction === 'sent' ? 'client' : 'server')
+  if (!decoded.ok) return
+  const message = decoded.message
   const now = performance.now()
   if (direction === 'received' && message.type === 'welcome') trace.welcomeAt ??= now
   if (direction === 'sent' && message.type === 'offer') trace.firstOfferSentAt ??= now
   if (direction === 'received' && message.type === 'answer') trace.firstAnswerReceivedAt ??= now
   if (message.type === 'candidate') {
-    const type = candidateType(message.candidate)
+    const type = candidateType(candidateOf(message)?.candidate)
     if (type) (direction === 'sent' ? trace.candidateTypesSent : trace.candidateTypesReceived).add(type)
   }
 }
 
-/** The `typ` of an ICE candidate line, in any of the protocol's candidate forms. */
-export function candidateType(candidate: unknown): string | undefined {
-  const line = typeof candidate === 'string' ? candidate : (candidate as { candidate?: unknown } | null)?.candidate
-  if (typeof line !== 'string') return undefined
-  return / typ (\w+)/.exec(line)?.[1]
+/** The `typ` of an ICE candidate line. */
+export function candidateType(line: string | undefined): string | undefined {
+  return line === undefined ? undefined : / typ (\w+)/.exec(line)?.[1]
 }

@@ -59,7 +59,7 @@ test('mute and camera buttons say what they do and switch the tracks that are se
       ({ id, kind }) =>
         window.__peerlane?.client.peers
           .get(id)
-          ?.connection.getSenders()
+          ?.rawConnection.getSenders()
           .filter((sender) => sender.track?.kind === kind)
           .map((sender) => sender.track?.enabled),
       { id: bobId, kind },

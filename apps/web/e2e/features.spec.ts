@@ -215,7 +215,7 @@ test('devices and presets: switching camera needs no renegotiation; the low pres
   const page = alice.page
   const snapshot = () =>
     page.evaluate((id) => {
-      const pc = window.__peerlane?.client.peers.get(id)?.connection
+      const pc = window.__peerlane?.client.peers.get(id)?.rawConnection
       const sender = pc?.getSenders().find((s) => s.track?.kind === 'video')
       return { local: pc?.localDescription?.sdp, remote: pc?.remoteDescription?.sdp, track: sender?.track?.label, id: sender?.track?.id }
     }, bobId)

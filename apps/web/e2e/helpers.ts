@@ -4,7 +4,7 @@ import { expect, type Browser, type BrowserContext, type Page, type Response } f
 interface DebugHook {
   readonly client: {
     readonly peerId: string | undefined
-    readonly peers: ReadonlyMap<string, { readonly id: string; readonly connection: RTCPeerConnection }>
+    readonly peers: ReadonlyMap<string, { readonly id: string; readonly rawConnection: RTCPeerConnection }>
     sendMessage(text: string): unknown
     sendFile(file: Blob, options?: { readonly to?: string; readonly name?: string }): {
       readonly finished: Promise<{ readonly state: string; readonly error?: { readonly code: string } }>
@@ -72,7 +72,7 @@ export function framesDecodedFrom(page: Page, peerId: string): Promise<number> {
   return page.evaluate(async (id) => {
     const peer = window.__peerlane?.client.peers.get(id)
     if (!peer) return -1
-    const stats = await peer.connection.getStats()
+    const stats = await peer.rawConnection.getStats()
     let frames = -1
     stats.forEach((report: { type: string; kind?: string; framesDecoded?: number }) => {
       if (report.type === 'inbound-rtp' && report.kind === 'video') frames = Math.max(frames, 0) + (report.framesDecoded ?? 0)

@@ -1,4 +1,4 @@
-import { MAX_CHAT_LENGTH, type ChatMessage } from '@peerlane/sdk'
+import { PEER_LIMITS, type ChatMessage } from '@peerlane/sdk'
 import { el, uniqueId } from './dom.js'
 
 export interface ChatPanel {
@@ -31,7 +31,7 @@ export function createChatPanel(options: ChatPanelOptions): ChatPanel {
   const inputId = uniqueId('chat-input')
   const unreadId = uniqueId('chat-unread')
   const log = el('ol', { class: 'chat-log', role: 'log', 'aria-live': 'polite', 'aria-labelledby': headingId })
-  const input = el('input', { id: inputId, autocomplete: 'off', maxlength: String(MAX_CHAT_LENGTH) })
+  const input = el('input', { id: inputId, autocomplete: 'off', maxlength: String(PEER_LIMITS.chatLength) })
   const error = el('p', { class: 'form-error', role: 'alert' })
   const form = el('form', { class: 'chat-form' }, [
     el('label', { for: inputId, class: 'visually-hidden' }, ['Message']),

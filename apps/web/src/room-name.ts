@@ -1,7 +1,7 @@
-/** The protocol's room-name rule; the server rejects anything else. */
-export const ROOM_NAME_PATTERN = /^[A-Za-z0-9_-]{1,64}$/
+import { WIRE_LIMITS } from '@peerlane/sdk'
+
 /** The protocol's display-name limit. */
-export const MAX_DISPLAY_NAME_LENGTH = 64
+export const MAX_DISPLAY_NAME_LENGTH = WIRE_LIMITS.nameLength
 
 const ADJECTIVES = [
   'amber', 'brave', 'calm', 'clever', 'cosy', 'eager', 'gentle', 'golden', 'happy', 'jolly',
@@ -46,6 +46,5 @@ export function generateRoomName(): string {
   return [ADJECTIVES[randomIndex(ADJECTIVES.length)], ANIMALS[randomIndex(ANIMALS.length)], ...code].join('-')
 }
 
-export function isValidRoomName(name: string): boolean {
-  return ROOM_NAME_PATTERN.test(name)
-}
+/** The protocol's room-name rule (the server rejects anything else). */
+export { isRoomName as isValidRoomName } from '@peerlane/sdk'

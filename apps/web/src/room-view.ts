@@ -123,10 +123,6 @@ export function enterRoom(root: HTMLElement, options: RoomOptions): void {
 
   const tiles = new Map<string, VideoTile>()
   const screenTiles = new Map<string, VideoTile>()
-  // Every stream a peer sends, by id; the camera tile shows the one that is not their screen.
-  const remoteStreams = new Map<string, Map<string, MediaStream>>()
-  const screenStreamIds = new Map<string, string>()
-  const connectionStates = new Map<string, RTCPeerConnectionState>()
   const labelOf = (peerId: string) => {
     const peer = client.peers.get(peerId)
     return peer ? peerLabel(peer) : `Guest ${peerId}`
@@ -209,8 +205,9 @@ export function enterRoom(root: HTMLElement, options: RoomOptions): void {
   function showPeerState(peerId: string): void {
     const tile = tiles.get(peerId)
     if (!tile) return
-    const state = client.mediaStateOf(peerId)
-    const connection = connectionStates.get(peerId)
+    const peer = client.peers.get(peerId)
+    const state = peer?.mediaState
+    const connection = peer?.connectionState
     tile.setOverlay((connection && CONNECTION_OVERLAY[connection]) ?? (state?.videoOff ? 'Camera off' : undefined))
     tile.setBadge(state?.audioMuted ? 'Muted' : undefined)
   }
@@ -221,18 +218,11 @@ export function enterRoom(root: HTMLElement, options: RoomOptions): void {
       tile = createVideoTile({ label: peerLabel(peer), local: false, peerId: peer.id })
       devices.applySpeaker(tile.video)
       tiles.set(peer.id, tile)
-      connectionStates.set(peer.id, peer.connection.connectionState)
       grid.append(tile.element)
       showPeerState(peer.id)
       updateCount()
     }
     return tile
-  }
-
-  function showCamera(peer: RemotePeer): void {
-    const screenId = screenStreamIds.get(peer.id)
-    const camera = [...(remoteStreams.get(peer.id)?.values() ?? [])].find((stream) => stream.id !== screenId)
-    tileFor(peer).setStream(camera ?? null)
   }
 
   function removeScreenTile(peerId: string): void {
@@ -250,23 +240,13 @@ export function enterRoom(root: HTMLElement, options: RoomOptions): void {
       tiles.get(peer.id)?.remove()
       tiles.delete(peer.id)
       removeScreenTile(peer.id)
-      remoteStreams.delete(peer.id)
-      screenStreamIds.delete(peer.id)
-      connectionStates.delete(peer.id)
       updateCount()
       notice.textContent = `${peerLabel(peer)} ${reason === 'left' ? 'left' : 'disconnected'}`
     }),
-    client.on('track', ({ peer, track, streams }) => {
-      let known = remoteStreams.get(peer.id)
-      if (!known) remoteStreams.set(peer.id, (known = new Map()))
-      const stream = streams[0] ?? known.get('') ?? new MediaStream()
-      if (!stream.getTracks().includes(track)) stream.addTrack(track)
-      known.set(streams[0] ? stream.id : '', stream)
-      showCamera(peer)
-    }),
+    // The SDK tells the camera from the screen (by what the peer announces): no guessing here.
+    client.on('streams', ({ peer, camera }) => tileFor(peer).setStream(camera)),
     client.on('screen-share', ({ peer, stream }) => {
       if (stream) {
-        screenStreamIds.set(peer.id, stream.id)
         removeScreenTile(peer.id)
         const tile = createVideoTile({ label: `${peerLabel(peer)}’s screen`, local: false, screenOf: peer.id })
         tile.setStream(stream)
@@ -274,13 +254,9 @@ export function enterRoom(root: HTMLElement, options: RoomOptions): void {
         tiles.get(peer.id)?.element.after(tile.element)
         notice.textContent = `${peerLabel(peer)} is sharing their screen`
       } else {
-        const id = screenStreamIds.get(peer.id)
-        screenStreamIds.delete(peer.id)
-        if (id !== undefined) remoteStreams.get(peer.id)?.delete(id)
         removeScreenTile(peer.id)
         notice.textContent = `${peerLabel(peer)} stopped sharing their screen`
       }
-      showCamera(peer)
       updateCount()
     }),
     client.on('media-state', ({ peer }) => showPeerState(peer.id)),
@@ -308,10 +284,7 @@ export function enterRoom(root: HTMLElement, options: RoomOptions): void {
       notice.textContent = stream ? 'You are sharing your screen' : 'Screen sharing stopped'
       updateCount()
     }),
-    client.on('connection-state', ({ peer, state }) => {
-      connectionStates.set(peer.id, state)
-      showPeerState(peer.id)
-    }),
+    client.on('connection-state', ({ peer }) => showPeerState(peer.id)),
     client.on('state', (state: ClientState) => {
       if (state === 'connecting') setStatus(`Connecting to ${room}…`)
       else if (state === 'joined') setStatus(inRoomStatus())
@@ -353,17 +326,11 @@ export function enterRoom(root: HTMLElement, options: RoomOptions): void {
     stats.dispose()
     files.dispose()
     devices.dispose()
-    window.removeEventListener('pagehide', onPageHide)
     if (window.__peerlane?.client === client) delete window.__peerlane
     options.onExit(error)
   }
 
-  // Say goodbye on close/reload so the others drop this tile at once, not after a timeout. The
-  // SDK currently does this too, but undocumented; leave() is idempotent, so both are harmless.
-  function onPageHide(): void {
-    client.leave()
-  }
-  window.addEventListener('pagehide', onPageHide)
+  // Closing or reloading the page says goodbye by itself: the SDK leaves on `pagehide`.
 
   muteButton.addEventListener('click', () => {
     const muted = !client.mediaState.audioMuted

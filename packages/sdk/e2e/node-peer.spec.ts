@@ -31,7 +31,7 @@ for (const order of ['page first', 'node first'] as const) {
       await expect.poll(() => tracks, { message: 'the Node peer gets the page’s video track' }).toContain(`${alice.peerId} video`)
       await expect.poll(() => packets, { message: 'video RTP packets from Chromium reach werift', timeout: 20_000 }).toBeGreaterThan(RTP_PACKETS)
       expect(await alice.peerIds()).toEqual([peerId])
-      expect(node.peers.get(alice.peerId)?.connection.connectionState).toBe('connected')
+      expect(node.peers.get(alice.peerId)?.rawConnection.connectionState).toBe('connected')
       expect(errors).toEqual([])
       expect(await alice.errors()).toEqual([])
     } finally {

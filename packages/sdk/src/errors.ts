@@ -1,4 +1,4 @@
-import type { DecodeError, ErrorCode } from '@peerlane/protocol/codec'
+import { PEER_PROTOCOL_VERSION, type DecodeError, type ErrorCode } from '@peerlane/protocol/codec'
 
 /** Codes of errors raised by the SDK itself; server-sent `error` codes keep their protocol code. */
 export const SDK_ERROR_CODES = {
@@ -15,6 +15,10 @@ export const SDK_ERROR_CODES = {
   'transfer-corrupt': 'A received file’s size or SHA-256 does not match what the sender announced.',
   'transfer-declined': 'The receiver declined the file: its app said no, it was over their size limit, or they were receiving too many files at once.',
   'transfer-stalled': 'A file transfer made no progress for the stall timeout; it ends on both sides.',
+  'peer-protocol-error':
+    'A peer sent a data-channel frame the peer protocol refuses (not JSON, an unknown type, a field out of range, a frame on the wrong channel); it was dropped. `cause` holds the decode error.',
+  'peer-incompatible':
+    'A peer announced (in its `hello`) a peer protocol version other than ours: chat, media state or files may not reach it or may be refused by it. Suggest that one side update.',
   unsupported: 'This platform lacks the WebRTC API the call needs (e.g. `setCodecPreferences`, `replaceTrack`).',
 } as const
 
@@ -55,6 +59,14 @@ export class PeerlaneError extends Error {
   static negotiation(peerId: string, cause: unknown): PeerlaneError {
     const detail = cause instanceof Error ? cause.message : String(cause)
     return new PeerlaneError('negotiation-failed', `Negotiation with ${peerId} failed: ${detail}`, { cause, peerId })
+  }
+
+  static peerProtocol(peerId: string, error: DecodeError): PeerlaneError {
+    return new PeerlaneError('peer-protocol-error', `Invalid frame from ${peerId}: ${error.message}`, { cause: error, peerId })
+  }
+
+  static peerIncompatible(peerId: string, version: number): PeerlaneError {
+    return new PeerlaneError('peer-incompatible', `${peerId} speaks peer protocol ${version}; this SDK speaks ${PEER_PROTOCOL_VERSION}`, { peerId })
   }
 
   static invalidState(message: string): PeerlaneError {

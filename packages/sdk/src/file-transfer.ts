@@ -1,21 +1,16 @@
+// Over 300 lines: both directions of a transfer share one wire state machine (offer, accept, chunks, verdict, stall), kept together.
+import { encodeChunk, PEER_LIMITS, type PeerFileDeclineReason as FileDeclineReason, type PeerFileMessage as FileControlFrame } from '@peerlane/protocol/codec'
 import { Emitter } from './emitter.js'
 import { PeerlaneError } from './errors.js'
 import type { Logger } from './logger.js'
 import type { PeerChannels } from './peer-channels.js'
-import {
-  CHUNK_FRAME_BYTES,
-  CHUNK_HEADER_BYTES,
-  encodeChunk,
-  MAX_FILE_NAME_BYTES,
-  MAX_FILE_NAME_LENGTH,
-  truncateText,
-  type FileControlFrame,
-  type FileDeclineReason,
-} from './peer-messages.js'
+import { truncateText } from './text-bounds.js'
 import { Sha256 } from './sha256.js'
 
 /** Payload bytes per chunk frame. */
-const CHUNK_PAYLOAD_BYTES = CHUNK_FRAME_BYTES - CHUNK_HEADER_BYTES
+const CHUNK_PAYLOAD_BYTES = PEER_LIMITS.chunkFrameBytes - PEER_LIMITS.chunkHeaderBytes
+/** A MIME type we announce: printable ASCII within the protocol's cap; anything else is sent as ''. */
+const MIME_TYPE = new RegExp(`^[\\x20-\\x7e]{0,${PEER_LIMITS.mimeTypeLength}}$`)
 /** The sender reads the file this many chunks at a time, so memory stays flat whatever its size. */
 const READ_CHUNKS = 64
 /** The receiver folds every this many chunks into one Blob, which browsers may page out to disk. */
@@ -331,8 +326,8 @@ export class PeerFileLink {
 
   private async stream(id: number, entry: Sending): Promise<TransferResult> {
     const { transfer } = entry
-    const name = truncateText(transfer.name, MAX_FILE_NAME_LENGTH, MAX_FILE_NAME_BYTES)
-    const mimeType = /^[\x20-\x7e]{0,255}$/.test(transfer.mimeType) ? transfer.mimeType : ''
+    const name = truncateText(transfer.name, PEER_LIMITS.fileNameLength) || 'file'
+    const mimeType = MIME_TYPE.test(transfer.mimeType) ? transfer.mimeType : ''
     const answer = new Promise<true | FileDeclineReason>((resolve) => (entry.answer = resolve))
     if (!this.channels.sendFileControl({ type: 'file-offer', id, name, size: transfer.size, mimeType })) {
       return { state: 'failed', error: PeerlaneError.channelUnavailable(this.peerId) }

@@ -12,6 +12,12 @@ const utf8 = new TextEncoder()
  * an oversized frame would cost us our own signaling socket.
  */
 export function frameRefusal(message: ClientMessage, maxFrameBytes: number): string | undefined {
+  const size = frameSize(message, maxFrameBytes)
+  return typeof size === 'string' ? size : undefined
+}
+
+/** The encoded frame's UTF-8 bytes, or why the server would refuse it (see `frameRefusal`). */
+export function frameSize(message: ClientMessage, maxFrameBytes: number): number | string {
   if (message.type === 'offer' || message.type === 'answer') {
     const sdp = typeof message.sdp === 'string' ? message.sdp : message.sdp.sdp
     if (sdp.length > WIRE_LIMITS.sdpLength) {
@@ -23,5 +29,5 @@ export function frameRefusal(message: ClientMessage, maxFrameBytes: number): str
     if (text.length > WIRE_LIMITS.candidateLength) return `the candidate is ${text.length} characters, which exceeds the protocol's ${WIRE_LIMITS.candidateLength}`
   }
   const bytes = utf8.encode(encode(message)).length
-  return bytes > maxFrameBytes ? `the ${message.type} frame is ${bytes} bytes, which exceeds the server's ${maxFrameBytes}` : undefined
+  return bytes > maxFrameBytes ? `the ${message.type} frame is ${bytes} bytes, which exceeds the server's ${maxFrameBytes}` : bytes
 }

@@ -6,9 +6,9 @@ export interface IceOptions {
   readonly iceTransportPolicy?: RTCIceTransportPolicy | undefined
 }
 
-/** What the ICE configuration needs of one peer connection. */
+/** What the ICE configuration needs of one remote peer. */
 export interface IcePeer {
-  readonly connection: RTCPeerConnection
+  readonly rawConnection: RTCPeerConnection
   restartIce(): void
 }
 
@@ -42,7 +42,7 @@ export class IceConfiguration {
   }
 
   private async apply(peer: IcePeer): Promise<void> {
-    const pc = peer.connection
+    const pc = peer.rawConnection
     if (pc.connectionState === 'closed' || typeof pc.setConfiguration !== 'function') return
     try {
       pc.setConfiguration({ ...pc.getConfiguration(), ...this.configuration })

@@ -3,12 +3,23 @@ export {
   type PeerlaneClientOptions,
   type JoinOptions,
   type JoinInfo,
-  type RemotePeer,
   type TrackEvent,
   type ClientEvents,
   type ClientState,
+  type SendFileOptions,
 } from './client.js'
-export { DEFAULT_CHAT_RATE, type ChatMessage, type ChatRateLimit, type MediaState, type PeerFeatureEvents, type SendFileOptions } from './peer-features.js'
+export {
+  openDataChannel,
+  PeerlaneDataChannel,
+  MAX_DATA_MESSAGE_BYTES,
+  type DataChannelEvents,
+  type DataChannelOptions,
+  type DataMessage,
+} from './data-channel.js'
+export { RemotePeer, type PeerStreams, type RemotePeerEvents } from './remote-peer.js'
+export type { MediaState } from './local-media.js'
+export type { SessionState } from './signaling-session.js'
+export { DEFAULT_CHAT_RATE, type ChatMessage, type ChatRateLimit } from './chat.js'
 export type { BucketRate } from './token-bucket.js'
 export { DEFAULT_MAX_FRAME_BYTES } from './frame-limits.js'
 export {
@@ -22,7 +33,6 @@ export {
   type TransferResult,
   type TransferState,
 } from './file-transfer.js'
-export { MAX_CHAT_LENGTH } from './peer-messages.js'
 export {
   QUALITY_PRESETS,
   presetForRoomSize,
@@ -35,4 +45,4 @@ export { Sha256 } from './sha256.js'
 export { PeerlaneError, SDK_ERROR_CODES, type PeerlaneErrorCode, type SdkErrorCode } from './errors.js'
 export type { WebSocketConstructor, WebSocketLike, PeerConnectionConstructor } from './environment.js'
 export { createLogger, type Logger, type LogLevel } from './logger.js'
-export { PROTOCOL_VERSION, ERROR_CODES, type ErrorCode, type PeerLeftReason } from '@peerlane/protocol/codec'
+export { PROTOCOL_VERSION, PEER_PROTOCOL_VERSION, PEER_LIMITS, WIRE_LIMITS, isRoomName, ERROR_CODES, type ErrorCode, type PeerLeftReason } from '@peerlane/protocol/codec'

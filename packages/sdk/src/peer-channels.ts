@@ -1,19 +1,15 @@
-import { Emitter } from './emitter.js'
-import type { Logger } from './logger.js'
 import {
   decodeChunk,
-  decodeControlFrame,
-  decodeFileControlFrame,
-  type ControlFrame,
-  type FileControlFrame,
-} from './peer-messages.js'
-
-/**
- * Fixed ids for `negotiated: true` channels: both sides create the same channels themselves, so
- * they need no extra signaling, cannot collide, and a late joiner gets them in its first offer.
- */
-export const CONTROL_CHANNEL = { label: 'peerlane-control', id: 0 } as const
-export const FILE_CHANNEL = { label: 'peerlane-files', id: 1 } as const
+  encode,
+  PEER_CHANNELS,
+  PEER_PROTOCOL_VERSION,
+  type DecodeError,
+  type PeerControlMessage,
+  type PeerFileMessage,
+} from '@peerlane/protocol/codec'
+import { Emitter } from './emitter.js'
+import type { Logger } from './logger.js'
+import { readPeerFrame, type PeerChannelName } from './peer-frames.js'
 
 /** Stop queueing file chunks above this many buffered bytes… */
 const BUFFER_HIGH_BYTES = 1024 * 1024
@@ -22,11 +18,16 @@ const BUFFER_LOW_BYTES = 256 * 1024
 
 export interface PeerChannelsEvents {
   open: () => void
-  control: (frame: ControlFrame) => void
-  'file-control': (frame: FileControlFrame) => void
+  control: (frame: PeerControlMessage) => void
+  'file-control': (frame: PeerFileMessage) => void
+  /** A frame the peer protocol refuses (or a chunk that is no chunk); it was dropped. */
+  invalid: (error: DecodeError, channel: PeerChannelName) => void
   chunk: (id: number, payload: Uint8Array) => void
   close: () => void
 }
+
+const BINARY_ON_CONTROL: DecodeError = { code: 'invalid-message', message: 'A binary frame on the control channel', path: '' }
+const BAD_CHUNK: DecodeError = { code: 'invalid-message', message: 'A binary frame shorter than a chunk header or longer than a chunk', path: '' }
 
 // Browsers deliver ArrayBuffer (with binaryType 'arraybuffer'); werift delivers a Buffer.
 function toBytes(data: unknown): Uint8Array | undefined {
@@ -35,7 +36,12 @@ function toBytes(data: unknown): Uint8Array | undefined {
   return undefined
 }
 
-/** The two data channels Peerlane keeps to one peer: control (chat, media state) and files. */
+/**
+ * The two data channels Peerlane keeps to one peer: control (hello, chat, media state) and files.
+ * Both are `negotiated: true` with the protocol's fixed ids: both sides create them, so they need
+ * no extra signaling, cannot collide, and a late joiner gets them in its first offer. The first
+ * frame on control is our `hello` with the peer protocol version.
+ */
 export class PeerChannels extends Emitter<PeerChannelsEvents> {
   private readonly control: RTCDataChannel
   private readonly files: RTCDataChannel
@@ -44,8 +50,10 @@ export class PeerChannels extends Emitter<PeerChannelsEvents> {
 
   constructor(connection: RTCPeerConnection, private readonly log: Logger) {
     super()
-    this.control = connection.createDataChannel(CONTROL_CHANNEL.label, { negotiated: true, id: CONTROL_CHANNEL.id, ordered: true })
-    this.files = connection.createDataChannel(FILE_CHANNEL.label, { negotiated: true, id: FILE_CHANNEL.id, ordered: true })
+    const { control, files } = PEER_CHANNELS
+    this.control = connection.createDataChannel(control.label, { negotiated: true, id: control.id, ordered: true })
+    this.files = connection.createDataChannel(files.label, { negotiated: true, id: files.id, ordered: true })
+    this.control.addEventListener('open', () => this.sendControl({ type: 'hello', version: PEER_PROTOCOL_VERSION }))
     for (const channel of [this.control, this.files]) {
       channel.binaryType = 'arraybuffer'
       channel.addEventListener('open', () => this.checkOpen())
@@ -53,21 +61,22 @@ export class PeerChannels extends Emitter<PeerChannelsEvents> {
     }
     this.files.bufferedAmountLowThreshold = BUFFER_LOW_BYTES
     this.control.addEventListener('message', ({ data }) => {
-      const frame = typeof data === 'string' ? decodeControlFrame(data) : undefined
-      if (frame) this.emit('control', frame)
-      else this.log.warn('invalid control frame from peer dropped')
+      if (typeof data !== 'string') return this.refuse(BINARY_ON_CONTROL, 'control')
+      const result = readPeerFrame('control', data)
+      if (result.ok) this.emit('control', result.message)
+      else this.refuse(result.error, 'control')
     })
     this.files.addEventListener('message', ({ data }) => {
       if (typeof data === 'string') {
-        const frame = decodeFileControlFrame(data)
-        if (frame) this.emit('file-control', frame)
-        else this.log.warn('invalid file frame from peer dropped')
+        const result = readPeerFrame('files', data)
+        if (result.ok) this.emit('file-control', result.message)
+        else this.refuse(result.error, 'files')
         return
       }
-      const chunk = toBytes(data)
-      const decoded = chunk && decodeChunk(chunk)
-      if (decoded) this.emit('chunk', decoded.id, decoded.payload)
-      else this.log.warn('invalid file chunk from peer dropped')
+      const bytes = toBytes(data)
+      const chunk = bytes && decodeChunk(bytes)
+      if (chunk) this.emit('chunk', chunk.id, chunk.payload)
+      else this.refuse(BAD_CHUNK, 'files')
     })
     this.checkOpen()
   }
@@ -77,15 +86,15 @@ export class PeerChannels extends Emitter<PeerChannelsEvents> {
   }
 
   /** Sends on the control channel; false when it is not open (the frame is dropped). */
-  sendControl(frame: ControlFrame): boolean {
+  sendControl(frame: PeerControlMessage): boolean {
     if (this.control.readyState !== 'open') return false
-    this.control.send(JSON.stringify(frame))
+    this.control.send(encode(frame))
     return true
   }
 
-  sendFileControl(frame: FileControlFrame): boolean {
+  sendFileControl(frame: PeerFileMessage): boolean {
     if (this.files.readyState !== 'open') return false
-    this.files.send(JSON.stringify(frame))
+    this.files.send(encode(frame))
     return true
   }
 
@@ -115,6 +124,11 @@ export class PeerChannels extends Emitter<PeerChannelsEvents> {
   close(): void {
     this.control.close()
     this.files.close()
+  }
+
+  private refuse(error: DecodeError, channel: PeerChannelName): void {
+    this.log.debug(`invalid ${channel} frame from peer dropped: ${error.message}`)
+    this.emit('invalid', error, channel)
   }
 
   // Either channel closing ends the link: both ride the same SCTP association.

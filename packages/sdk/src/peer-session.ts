@@ -1,9 +1,8 @@
-import { type ClientMessage, type RelayedAnswer, type RelayedCandidate, type RelayedOffer } from '@peerlane/protocol/codec'
+import { candidateOf, descriptionOf, type ClientMessage, type IceCandidate, type RelayedAnswer, type RelayedCandidate, type RelayedOffer } from '@peerlane/protocol/codec'
 import { PeerlaneError } from './errors.js'
 import type { Logger } from './logger.js'
 import type { PeerConnectionConstructor } from './environment.js'
 import { frameRefusal } from './frame-limits.js'
-import { toCandidateInit, toDescription, toWireCandidate } from './wire-forms.js'
 
 export type Signal = (message: ClientMessage) => void
 
@@ -20,6 +19,10 @@ export interface PeerSessionOptions {
   readonly disconnectedRestartMs: number
   /** The server's frame limit in bytes: a description that would not fit is rolled back, never sent. */
   readonly maxFrameBytes: number
+}
+
+function toWireCandidate(candidate: RTCIceCandidate): IceCandidate {
+  return { candidate: candidate.candidate, sdpMid: candidate.sdpMid, sdpMLineIndex: candidate.sdpMLineIndex, usernameFragment: candidate.usernameFragment }
 }
 
 /**
@@ -153,14 +156,14 @@ export class PeerSession {
     const pc = this.connection
     if (message.type === 'candidate') {
       try {
-        await pc.addIceCandidate(toCandidateInit(message) ?? undefined)
+        await pc.addIceCandidate(candidateOf(message) ?? undefined)
       } catch (cause) {
         // Candidates belonging to an offer we ignored are expected to fail.
         if (!this.ignoreOffer) throw cause
       }
       return
     }
-    const description = toDescription(message)
+    const description = descriptionOf(message)
     this.options.log.debug(`${description.type} from ${this.peerId} in ${pc.signalingState}${this.options.polite ? ' (polite)' : ''}`)
     const readyForOffer = !this.makingOffer && (pc.signalingState === 'stable' || this.settingRemoteAnswerPending)
     const offerCollision = description.type === 'offer' && !readyForOffer

@@ -141,10 +141,10 @@ describe('PeerlaneClient', () => {
     await b.join(room)
     const [[{ peer }]] = await Promise.all([aConnected])
     const failed = nextEvent(a, 'error', (e) => e.code === 'negotiation-failed', 20_000)
-    for (let i = 0; i < 120; i++) peer.connection.addTransceiver('audio', { direction: 'sendrecv' })
+    for (let i = 0; i < 120; i++) peer.rawConnection.addTransceiver('audio', { direction: 'sendrecv' })
     const [error] = await failed
     expect(error.peerId).toBe(peer.id)
     expect(error.message).toMatch(/exceeds the protocol/)
-    expect(peer.connection.signalingState).toBe('stable')
+    expect(peer.rawConnection.signalingState).toBe('stable')
   }, 30_000)
 })

@@ -5,7 +5,7 @@ import WebSocket from 'ws'
 import { PeerlaneClient, type PeerlaneClientOptions } from '../src/client.js'
 import { PeerlaneError } from '../src/errors.js'
 import type { IncomingFileTransfer, TransferResult } from '../src/file-transfer.js'
-import type { ChatMessage } from '../src/peer-features.js'
+import type { ChatMessage } from '../src/chat.js'
 import { nextEvent } from './helpers.js'
 import { LoopbackPeerConnection } from './werift.js'
 

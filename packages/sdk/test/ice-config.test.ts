@@ -11,7 +11,7 @@ const log = createLogger('test', 'silent')
 function peer(configuration: RTCConfiguration): IcePeer & { restarts: number; close(): void } {
   const connection = new LoopbackPeerConnection(configuration)
   return {
-    connection,
+    rawConnection: connection,
     restarts: 0,
     restartIce() {
       this.restarts++
@@ -33,7 +33,7 @@ describe('IceConfiguration', () => {
     const live = peer(ice.configuration)
     try {
       ice.update([turn('200:a')], [live])
-      await expect.poll(() => live.connection.getConfiguration().iceServers).toEqual([turn('200:a')])
+      await expect.poll(() => live.rawConnection.getConfiguration().iceServers).toEqual([turn('200:a')])
       await new Promise((resolve) => setTimeout(resolve, 50))
       expect(live.restarts).toBe(0)
     } finally {
@@ -48,7 +48,7 @@ describe('IceConfiguration', () => {
       ice.update([turn('200:a')], [live])
       expect(ice.configuration.iceServers).toEqual([STUN])
       await new Promise((resolve) => setTimeout(resolve, 50))
-      expect(live.connection.getConfiguration().iceServers).toEqual([STUN])
+      expect(live.rawConnection.getConfiguration().iceServers).toEqual([STUN])
     } finally {
       live.close()
     }

@@ -49,7 +49,7 @@ describe('reconnect and resume', () => {
     const first = await serve()
     const { a, b } = await connectedPair(first.url)
     const ids = [a.peerId, b.peerId]
-    const aConnection = a.peers.get(b.peerId ?? '')?.connection
+    const aConnection = a.peers.get(b.peerId ?? '')?.rawConnection
     const lost: string[] = []
     const errors: PeerlaneError[] = []
     for (const c of [a, b]) {
@@ -69,7 +69,7 @@ describe('reconnect and resume', () => {
     expect([aEvent.sameSession, bEvent.sameSession]).toEqual([true, true])
     expect([a.peerId, b.peerId]).toEqual(ids)
     expect(states).toEqual(['reconnecting', 'joined'])
-    expect(a.peers.get(b.peerId ?? '')?.connection).toBe(aConnection)
+    expect(a.peers.get(b.peerId ?? '')?.rawConnection).toBe(aConnection)
     expect(aConnection?.connectionState).toBe('connected')
 
     // A renegotiation through the new server: an ICE restart needs a full offer/answer round.
@@ -99,7 +99,7 @@ describe('reconnect and resume', () => {
     const server = await serve()
     const a = client(server.url)
     await a.join('replaced-room')
-    const token = (a as unknown as { resumeToken: string }).resumeToken
+    const token = (a as unknown as { session: { resumeToken: string } }).session.resumeToken
     const raw = new WebSocket(server.url)
     await new Promise((resolve) => raw.once('open', resolve))
     const closed = nextEvent(a, 'state', (state) => state === 'closed')

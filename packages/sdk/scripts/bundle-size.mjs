@@ -1,0 +1,59 @@
+// What @peerlane/sdk costs an app, bundled from source with esbuild (minified, then gzip -9):
+// `basic` is a plain call (join with tracks, events, leave; reconnect and resume come with it),
+// `full` is every export. `pnpm bench` reports both; `pnpm test` (bundle-size.test.ts) holds
+// them to CEILINGS. The issue's TARGETS (10 and 20 KiB) are not met yet: the committed JSON
+// Schema the decoder walks and the feature modules a basic call still pulls in (files, stats,
+// quality, chat) are what stands between; the ceilings only stop the size from growing meanwhile.
+import { gzipSync } from 'node:zlib'
+import { fileURLToPath } from 'node:url'
+import { build } from 'esbuild'
+
+export const TARGETS = { basic: 10 * 1024, full: 20 * 1024 }
+export const CEILINGS = { basic: 20.75 * 1024, full: 22.5 * 1024 }
+
+const sdk = fileURLToPath(new URL('../src/index.ts', import.meta.url))
+const APPS = {
+  basic: `import { PeerlaneClient } from ${JSON.stringify(sdk)}
+const client = new PeerlaneClient({ url: 'wss://example.com/ws' })
+client.on('track', ({ peer, streams }) => console.log(peer.id, streams))
+client.on('peer-left', (peer) => console.log(peer.id))
+const stream = await navigator.mediaDevices.getUserMedia({ video: true, audio: true })
+await client.join('room', { stream })
+client.leave()`,
+  full: `export * from ${JSON.stringify(sdk)}`,
+}
+
+async function measure(contents) {
+  const result = await build({
+    stdin: { contents, resolveDir: fileURLToPath(new URL('..', import.meta.url)), loader: 'js' },
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    write: false,
+    metafile: true,
+    logLevel: 'silent',
+  })
+  const code = result.outputFiles[0].contents
+  const inputs = Object.values(result.metafile.outputs)[0].inputs
+  const byModule = Object.fromEntries(
+    Object.entries(inputs)
+      .map(([path, { bytesInOutput }]) => [path.replace(/^.*?packages\//, ''), bytesInOutput])
+      .sort((a, b) => b[1] - a[1]),
+  )
+  return { minifiedBytes: code.length, gzipBytes: gzipSync(code, { level: 9 }).length, minifiedBytesByModule: byModule }
+}
+
+/** Sizes of the basic call and of the full SDK. */
+export async function measureSdkSize() {
+  return { basic: await measure(APPS.basic), full: await measure(APPS.full) }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const sizes = await measureSdkSize()
+  for (const [name, size] of Object.entries(sizes)) {
+    console.log(`${name}: ${size.minifiedBytes} B min, ${size.gzipBytes} B min+gz (ceiling ${CEILINGS[name]} B, target ${TARGETS[name]} B)`)
+    if (process.argv.includes('--verbose')) console.log(size.minifiedBytesByModule)
+  }
+}
