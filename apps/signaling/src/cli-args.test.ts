@@ -86,6 +86,11 @@ describe('parseCliArgs', () => {
     })
   })
 
+  it('gives a negative number the flag’s own message, and still reports a flag given no value', () => {
+    expect(parseCliArgs(['--max-rooms', '-5'], {})).toMatchObject({ ok: false, error: expect.stringMatching(/^--max-rooms must .*-5/) })
+    expect(parseCliArgs(['--port', '--host', '127.0.0.1'], {})).toMatchObject({ ok: false, error: expect.stringMatching(/--port/) })
+  })
+
   it('names the environment variable when the bad value came from it', () => {
     expect(parseCliArgs([], { PORT: 'x' })).toMatchObject({ ok: false, error: expect.stringMatching(/^PORT must/) })
     expect(parseCliArgs([], { PEERLANE_ICE_SERVERS: '[' })).toMatchObject({ ok: false, error: expect.stringMatching(/^PEERLANE_ICE_SERVERS/) })

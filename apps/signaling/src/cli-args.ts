@@ -1,8 +1,9 @@
-import { parseArgs } from 'node:util'
+import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { IceServer } from '@peerlane/protocol'
 import { Type } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
 import type { LevelWithSilent } from 'pino'
+import { joinDashedValues } from './dashed-values.js'
 import { DEFAULT_CONFIG, type SignalingConfig } from './config.js'
 
 export interface CliOptions {
@@ -175,40 +176,42 @@ Subcommand: peerlane-signaling token --help   mint a room token
 `
 
 /** Parses argv (without node and the script) and the environment; reads nothing else. */
+const SERVER_OPTIONS = {
+  port: { type: 'string' },
+  host: { type: 'string' },
+  'static-dir': { type: 'string' },
+  'ice-servers': { type: 'string' },
+  'log-level': { type: 'string' },
+  'resume-secret': { type: 'string' },
+  'resume-grace-ms': { type: 'string' },
+  'resume-secret-file': { type: 'string' },
+  'turn-secret': { type: 'string' },
+  'turn-urls': { type: 'string' },
+  'turn-ttl': { type: 'string' },
+  'tls-cert': { type: 'string' },
+  'tls-key': { type: 'string' },
+  'auth-secret': { type: 'string' },
+  'auth-public-key': { type: 'string' },
+  'auth-public-key-file': { type: 'string' },
+  'duplicate-identity': { type: 'string' },
+  'allowed-origins': { type: 'string' },
+  'trust-proxy': { type: 'string' },
+  'public-url': { type: 'string' },
+  'metrics-host': { type: 'string' },
+  'metrics-port': { type: 'string' },
+  'metrics-public': { type: 'boolean' },
+  ...Object.fromEntries(NUMERIC_SETTINGS.map(([flag]) => [flag, { type: 'string' as const }])),
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies NonNullable<ParseArgsConfig['options']>
+
 export function parseCliArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): CliParseResult {
   let values: Record<string, string | boolean | undefined>
   try {
     values = parseArgs({
-      args: joinDashedValues(argv),
+      args: joinDashedValues(argv, SERVER_OPTIONS),
       strict: true,
       allowPositionals: false,
-      options: {
-        port: { type: 'string' },
-        host: { type: 'string' },
-        'static-dir': { type: 'string' },
-        'ice-servers': { type: 'string' },
-        'log-level': { type: 'string' },
-        'resume-secret': { type: 'string' },
-        'resume-grace-ms': { type: 'string' },
-        'resume-secret-file': { type: 'string' },
-        'turn-secret': { type: 'string' },
-        'turn-urls': { type: 'string' },
-        'turn-ttl': { type: 'string' },
-        'tls-cert': { type: 'string' },
-        'tls-key': { type: 'string' },
-        'auth-secret': { type: 'string' },
-        'auth-public-key': { type: 'string' },
-        'auth-public-key-file': { type: 'string' },
-        'duplicate-identity': { type: 'string' },
-        'allowed-origins': { type: 'string' },
-        'trust-proxy': { type: 'string' },
-        'public-url': { type: 'string' },
-        'metrics-host': { type: 'string' },
-        'metrics-port': { type: 'string' },
-        'metrics-public': { type: 'boolean' },
-        ...Object.fromEntries(NUMERIC_SETTINGS.map(([flag]) => [flag, { type: 'string' as const }])),
-        help: { type: 'boolean', short: 'h' },
-      },
+      options: SERVER_OPTIONS,
     }).values
   } catch (error) {
     return { ok: false, error: error instanceof Error ? error.message : String(error) }
@@ -351,31 +354,4 @@ export function parseCliArgs(argv: readonly string[], env: Readonly<Record<strin
       resumeGraceMs: grace ? Number(grace.value) : DEFAULT_CONFIG.resumeGraceMs,
     },
   }
-}
-
-// Values that may start with a dash: a PEM begins with "-----BEGIN", and a secret may too.
-const DASHED_VALUE_FLAGS = new Set(['--auth-public-key', '--auth-secret', '--resume-secret', '--turn-secret'])
-
-/**
- * parseArgs refuses `--flag <value>` when the value starts with a dash (it reads it as a flag);
- * for flags whose values may, the pair is rewritten to `--flag=<value>`. A following known long
- * flag is left alone, so a forgotten value is still reported rather than swallowing that flag.
- */
-function joinDashedValues(argv: readonly string[]): string[] {
-  const args: string[] = []
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string
-    const value = argv[i + 1]
-    if (DASHED_VALUE_FLAGS.has(arg) && value !== undefined && value.startsWith('-') && !isLongFlag(value)) {
-      args.push(`${arg}=${value}`)
-      i++
-    } else {
-      args.push(arg)
-    }
-  }
-  return args
-}
-
-function isLongFlag(arg: string): boolean {
-  return /^--[a-z][a-z-]*(=|$)/.test(arg) || arg === '-h'
 }

@@ -20,6 +20,8 @@ describe('peerlane-signaling token', () => {
     expect(parseTokenCommand(['--identity', 'ada', '--secret', SECRET], {})).toMatchObject({ ok: false, error: '--room is required' })
     expect(parseTokenCommand(['--room', 'r', '--identity', 'a'], {})).toMatchObject({ ok: false, error: /exactly one of --secret/ })
     expect(parseTokenCommand(['--room', 'r', '--identity', 'a', '--secret', SECRET, '--ttl', '0'], {})).toMatchObject({ ok: false, error: /--ttl/ })
+    // A negative value is the flag's value with the flag's own message, not parseArgs' "ambiguous".
+    expect(parseTokenCommand(['--room', 'r', '--identity', 'a', '--secret', SECRET, '--ttl', '-5'], {})).toMatchObject({ ok: false, error: '--ttl must be a positive whole number of seconds, got "-5"' })
     expect(parseTokenCommand(['--room', 'r', '--identity', 'a', '--secret', SECRET, '--capabilities', 'fly'], {})).toMatchObject({ ok: false, error: /unknown capabilities: fly/ })
   })
 

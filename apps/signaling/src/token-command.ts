@@ -1,4 +1,5 @@
-import { parseArgs } from 'node:util'
+import { parseArgs, type ParseArgsConfig } from 'node:util'
+import { joinDashedValues } from './dashed-values.js'
 import { CAPABILITIES, type Capability } from './auth.js'
 import { DEFAULT_TOKEN_TTL_SECONDS } from './config.js'
 
@@ -33,24 +34,26 @@ export type TokenCommandParse =
   | { readonly ok: true; readonly help: false; readonly command: TokenCommand }
   | { readonly ok: false; readonly error: string }
 
+const TOKEN_OPTIONS = {
+  room: { type: 'string' },
+  identity: { type: 'string' },
+  secret: { type: 'string' },
+  'private-key-file': { type: 'string' },
+  name: { type: 'string' },
+  ttl: { type: 'string' },
+  capabilities: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies NonNullable<ParseArgsConfig['options']>
+
 /** Parses the arguments after `token`, and the environment; reads nothing else. */
 export function parseTokenCommand(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): TokenCommandParse {
   let values: Record<string, string | boolean | undefined>
   try {
     values = parseArgs({
-      args: [...argv],
+      args: joinDashedValues(argv, TOKEN_OPTIONS),
       strict: true,
       allowPositionals: false,
-      options: {
-        room: { type: 'string' },
-        identity: { type: 'string' },
-        secret: { type: 'string' },
-        'private-key-file': { type: 'string' },
-        name: { type: 'string' },
-        ttl: { type: 'string' },
-        capabilities: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
+      options: TOKEN_OPTIONS,
     }).values
   } catch (error) {
     return { ok: false, error: error instanceof Error ? error.message : String(error) }
