@@ -1,4 +1,5 @@
 import { PEER_CHANNELS } from '@peerlane/protocol/codec'
+import { drained, watchDrain } from './channel-drain.js'
 import type { PeerlaneClient } from './client.js'
 import { Emitter } from './emitter.js'
 import { PeerlaneError } from './errors.js'
@@ -12,10 +13,6 @@ import type { RemotePeer } from './remote-peer.js'
 
 /** Largest message `send` takes, in bytes (UTF-8 for text); larger incoming ones are dropped and counted. */
 export const MAX_DATA_MESSAGE_BYTES = 64 * 1024
-/** `send` waits while a peer's channel holds more than this… */
-const BUFFER_HIGH_BYTES = 1024 * 1024
-/** …until it drains below this. */
-const BUFFER_LOW_BYTES = 256 * 1024
 /** App channel ids: above the SDK's own (`PEER_CHANNELS`, with room to grow), below SCTP's usual stream count. */
 const FIRST_APP_ID = 16
 const APP_IDS = 1008
@@ -127,17 +124,7 @@ export class PeerlaneDataChannel extends Emitter<DataChannelEvents> {
     const entry = this.channels.get(peerId)
     if (!entry || entry.channel.readyState !== 'open') throw PeerlaneError.channelUnavailable(peerId)
     const { channel } = entry
-    if (channel.bufferedAmount > BUFFER_HIGH_BYTES) {
-      await new Promise<void>((resolve) => {
-        const done = () => {
-          channel.removeEventListener('bufferedamountlow', done)
-          channel.removeEventListener('close', done)
-          resolve()
-        }
-        channel.addEventListener('bufferedamountlow', done)
-        channel.addEventListener('close', done)
-      })
-    }
+    await drained(channel)
     if (channel.readyState !== 'open') throw PeerlaneError.channelUnavailable(peerId)
     channel.send(data as string)
   }
@@ -146,7 +133,7 @@ export class PeerlaneDataChannel extends Emitter<DataChannelEvents> {
     if (this.closed || this.channels.has(peer.id)) return
     const channel = peer.rawConnection.createDataChannel(this.label, { negotiated: true, id: this.id, ordered: this.ordered })
     channel.binaryType = 'arraybuffer'
-    channel.bufferedAmountLowThreshold = BUFFER_LOW_BYTES
+    watchDrain(channel)
     const entry = { peer, channel, dropped: 0 }
     this.channels.set(peer.id, entry)
     const opened = () => this.emit('open', peer)

@@ -7,14 +7,11 @@ import {
   type PeerControlMessage,
   type PeerFileMessage,
 } from '@peerlane/protocol/codec'
+import { drained, watchDrain } from './channel-drain.js'
 import { Emitter } from './emitter.js'
 import type { Logger } from './logger.js'
 import { readPeerFrame, type PeerChannelName } from './peer-frames.js'
 
-/** Stop queueing file chunks above this many buffered bytes… */
-const BUFFER_HIGH_BYTES = 1024 * 1024
-/** …and resume when the channel has drained below this. */
-const BUFFER_LOW_BYTES = 256 * 1024
 
 export interface PeerChannelsEvents {
   open: () => void
@@ -59,7 +56,7 @@ export class PeerChannels extends Emitter<PeerChannelsEvents> {
       channel.addEventListener('open', () => this.checkOpen())
       channel.addEventListener('close', () => this.markClosed())
     }
-    this.files.bufferedAmountLowThreshold = BUFFER_LOW_BYTES
+    watchDrain(this.files)
     this.control.addEventListener('message', ({ data }) => {
       if (typeof data !== 'string') return this.refuse(BINARY_ON_CONTROL, 'control')
       const result = readPeerFrame('control', data)
@@ -105,17 +102,7 @@ export class PeerChannels extends Emitter<PeerChannelsEvents> {
    */
   async sendChunk(frame: Uint8Array<ArrayBuffer>): Promise<boolean> {
     const channel = this.files
-    if (channel.bufferedAmount > BUFFER_HIGH_BYTES) {
-      await new Promise<void>((resolve) => {
-        const done = () => {
-          channel.removeEventListener('bufferedamountlow', done)
-          channel.removeEventListener('close', done)
-          resolve()
-        }
-        channel.addEventListener('bufferedamountlow', done)
-        channel.addEventListener('close', done)
-      })
-    }
+    await drained(channel)
     if (channel.readyState !== 'open') return false
     channel.send(frame)
     return true
