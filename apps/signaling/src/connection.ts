@@ -412,20 +412,20 @@ export class Connection implements Recipient, SessionSocket {
   #refuse(reason: AuthFailureReason, message: string): void {
     const { policy } = this.#context
     policy.metrics.authFailures.inc({ reason })
-    policy.joinBudget.charge(this.#address)
+    policy.joinBudget.take(this.#address)
     this.#log.info({ reason }, 'join refused for its token')
     this.#violate('unauthorized', { message, ref: 'join' })
   }
 
   #failJoin(violation: 'server-full' | 'identity-in-use'): void {
-    this.#context.policy.joinBudget.charge(this.#address)
+    this.#context.policy.joinBudget.take(this.#address)
     this.#violate(violation, { ref: 'join' })
   }
 
   // Joins that fail or find no room are what guessing room names looks like; they spend the
   // client's join budget, and a client that has spent it is refused every join for a while.
   #joinBudgetSpent(ref: string): boolean {
-    if (this.#context.policy.joinBudget.allows(this.#address)) return false
+    if (this.#context.policy.joinBudget.has(this.#address)) return false
     this.#violate('too-many-joins', { ref })
     return true
   }
@@ -435,7 +435,7 @@ export class Connection implements Recipient, SessionSocket {
     const { registry, policy } = this.#context
     const created = !registry.has(session.room)
     const result = registry.join(session.room, session)
-    if (!result.ok || created) policy.joinBudget.charge(this.#address)
+    if (!result.ok || created) policy.joinBudget.take(this.#address)
     return result
   }
 
@@ -507,7 +507,7 @@ export class Connection implements Recipient, SessionSocket {
     }
     if (this.#joinBudgetSpent(ref)) return false
     if (!this.#roomAvailable(this.#lobbyRoom)) {
-      policy.joinBudget.charge(this.#address)
+      policy.joinBudget.take(this.#address)
       this.#violate('server-full', { ref })
       return false
     }

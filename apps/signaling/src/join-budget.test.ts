@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { mintToken } from './auth.js'
-import { JoinBudget } from './join-budget.js'
+import { KeyedRateLimiter } from './rate-limiter.js'
 import { connect, startServer } from './test-support/client.js'
 
 const SECRET = 'a-test-secret-that-is-long-enough-for-hs256'
@@ -48,21 +48,21 @@ describe('join budget against room enumeration', () => {
   })
 })
 
-describe('JoinBudget', () => {
+describe('KeyedRateLimiter as a join budget', () => {
   it('refills over a minute', () => {
     let now = 0
-    const budget = new JoinBudget(2, 100, () => now)
-    budget.charge('1.2.3.4')
-    budget.charge('1.2.3.4')
-    expect(budget.allows('1.2.3.4')).toBe(false)
-    expect(budget.allows('1.2.3.5')).toBe(true)
+    const budget = new KeyedRateLimiter(2 / 60, 2, () => now, 100)
+    budget.take('1.2.3.4')
+    budget.take('1.2.3.4')
+    expect(budget.has('1.2.3.4')).toBe(false)
+    expect(budget.has('1.2.3.5')).toBe(true)
     now = 30_000
-    expect(budget.allows('1.2.3.4')).toBe(true)
+    expect(budget.has('1.2.3.4')).toBe(true)
   })
 
-  it('remembers at most maxClients addresses', () => {
-    const budget = new JoinBudget(5, 100, () => 0)
-    for (let i = 0; i < 10_000; i++) budget.charge(`10.0.${i >> 8}.${i & 255}`)
+  it('remembers at most maxKeys addresses', () => {
+    const budget = new KeyedRateLimiter(5 / 60, 5, () => 0, 100)
+    for (let i = 0; i < 10_000; i++) budget.take(`10.0.${i >> 8}.${i & 255}`)
     expect(budget.size).toBeLessThanOrEqual(100)
   })
 

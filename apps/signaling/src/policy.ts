@@ -1,9 +1,9 @@
 import type { Authenticator } from './auth.js'
 import type { DuplicateIdentityPolicy } from './config.js'
 import type { IdentityRegistry } from './identities.js'
-import type { JoinBudget } from './join-budget.js'
 import type { MessageLimits, RateLimits } from './limits.js'
 import type { Metrics } from './metrics.js'
+import type { KeyedRateLimiter } from './rate-limiter.js'
 
 /** What a connection needs to enforce auth, limits and drain, and to count what it does. */
 export interface ConnectionPolicy {
@@ -18,5 +18,5 @@ export interface ConnectionPolicy {
   /** True once the server drains: joins are refused with `draining`. */
   readonly draining: () => boolean
   /** Per-client budget of joins that fail or create a room (see `joinFailuresPerIpPerMinute`). */
-  readonly joinBudget: JoinBudget
+  readonly joinBudget: KeyedRateLimiter
 }

@@ -48,28 +48,32 @@ export class TokenBucket {
   }
 }
 
-/** One bucket per key (e.g. per remote IP); full buckets are forgotten so idle keys cost nothing. */
+/**
+ * One bucket per key (e.g. per remote IP). Memory is bounded: full buckets (keys with nothing to
+ * remember) are forgotten first, and past `maxKeys` the oldest key is, which only hands it a fresh
+ * bucket.
+ */
 export class KeyedRateLimiter {
   readonly #buckets = new Map<string, TokenBucket>()
   readonly #ratePerSecond: number
   readonly #capacity: number
   readonly #now: (() => number) | undefined
+  readonly #maxKeys: number
 
-  constructor(ratePerSecond: number, capacity: number, now?: () => number) {
+  constructor(ratePerSecond: number, capacity: number, now?: () => number, maxKeys = 10_000) {
     this.#ratePerSecond = ratePerSecond
     this.#capacity = capacity
     this.#now = now
+    this.#maxKeys = maxKeys
   }
 
   take(key: string): boolean {
-    let bucket = this.#buckets.get(key)
-    if (!bucket) {
-      // Pruning on insert keeps the map bounded by the keys seen within about one refill period.
-      if (this.#buckets.size >= 1024) this.prune()
-      bucket = new TokenBucket(this.#ratePerSecond, this.#capacity, this.#now)
-      this.#buckets.set(key, bucket)
-    }
-    return bucket.take()
+    return this.#bucket(key).take()
+  }
+
+  /** True while `key` has `tokens` left, without taking any. */
+  has(key: string, tokens = 1): boolean {
+    return this.#buckets.get(key)?.has(tokens) ?? true
   }
 
   prune(): void {
@@ -78,5 +82,19 @@ export class KeyedRateLimiter {
 
   get size(): number {
     return this.#buckets.size
+  }
+
+  #bucket(key: string): TokenBucket {
+    let bucket = this.#buckets.get(key)
+    if (bucket) return bucket
+    // Pruning on insert keeps the map bounded by the keys seen within about one refill period.
+    if (this.#buckets.size >= 1024) this.prune()
+    if (this.#buckets.size >= this.#maxKeys) {
+      const oldest = this.#buckets.keys().next().value
+      if (oldest !== undefined) this.#buckets.delete(oldest)
+    }
+    bucket = new TokenBucket(this.#ratePerSecond, this.#capacity, this.#now)
+    this.#buckets.set(key, bucket)
+    return bucket
   }
 }

@@ -13,7 +13,6 @@ import { createListener } from './listener.js'
 import { drainClients } from './drain.js'
 import { QueueBudget } from './frame-queue.js'
 import { IdentityRegistry } from './identities.js'
-import { JoinBudget } from './join-budget.js'
 import { createMetrics } from './metrics.js'
 import { startMetricsListener } from './metrics-listener.js'
 import { createOriginCheck, isLoopbackHost } from './origin.js'
@@ -52,7 +51,7 @@ export interface SignalingServer {
 }
 
 // Clients whose join budget is remembered at once: about 2 MiB (an address of at most 45
-// characters and a bucket each); past it the fullest buckets and then the oldest are forgotten.
+// characters and a bucket each); past it full buckets and then the oldest are forgotten.
 const MAX_BUDGETED_CLIENTS = 10_000
 
 /**
@@ -126,7 +125,7 @@ export async function createSignalingServer(config: SignalingConfig = {}): Promi
     maxRooms: resolved.maxRooms,
     metrics,
     draining: () => draining,
-    joinBudget: new JoinBudget(resolved.joinFailuresPerIpPerMinute, MAX_BUDGETED_CLIENTS),
+    joinBudget: new KeyedRateLimiter(resolved.joinFailuresPerIpPerMinute / 60, resolved.joinFailuresPerIpPerMinute, undefined, MAX_BUDGETED_CLIENTS),
   }
   const originAllowed = createOriginCheck(resolved)
   if (!isLoopbackHost(resolved.host) && resolved.publicUrl === undefined && resolved.allowedOrigins.length === 0) {
