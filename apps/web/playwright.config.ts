@@ -24,7 +24,10 @@ export default defineConfig({
   workers: 1,
   fullyParallel: false,
   forbidOnly: !!process.env.CI,
-  retries: 0,
+  // One retry in CI: the recording test produced an empty WebM once in four full runs on a quiet
+  // machine (MediaRecorder gave no data before stop). A retried test is reported as flaky, not
+  // hidden; the cause is open (see the web README).
+  retries: process.env.CI ? 1 : 0,
   timeout: 90_000,
   expect: { timeout: 20_000 },
   reporter: process.env.CI ? [['list']] : [['list'], ['html', { open: 'never', outputFolder: 'playwright-report' }]],
