@@ -1,8 +1,14 @@
-// Regenerates schema/protocol.v<N>.json from the TypeBox schemas. Run after a wire change
-// (`pnpm --filter @peerlane/protocol schema:write`) and commit the diff with a changeset.
+// Regenerates schema/protocol.v<N>.json, and its compact twin that `decode` walks, from the
+// TypeBox schemas. Run after a wire change (`pnpm --filter @peerlane/protocol schema:write`) and
+// commit the diff with a changeset.
 import { writeFileSync } from 'node:fs'
-import { JSON_SCHEMA_FILE, protocolJsonSchemaText } from '../src/json-schema.js'
+import { COMPACT_SCHEMA_FILE, JSON_SCHEMA_FILE, compactJsonSchemaText, protocolJsonSchemaText } from '../src/json-schema.js'
 
-const target = new URL(`../schema/${JSON_SCHEMA_FILE}`, import.meta.url)
-writeFileSync(target, protocolJsonSchemaText())
-console.log(`wrote ${target.pathname}`)
+for (const [file, text] of [
+  [JSON_SCHEMA_FILE, protocolJsonSchemaText()],
+  [COMPACT_SCHEMA_FILE, compactJsonSchemaText()],
+] as const) {
+  const target = new URL(`../schema/${file}`, import.meta.url)
+  writeFileSync(target, text)
+  console.log(`wrote ${target.pathname}`)
+}

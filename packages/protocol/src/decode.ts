@@ -1,4 +1,4 @@
-import schema from '../schema/protocol.v1.json' with { type: 'json' }
+import schema from '../schema/protocol.v1.compact.json' with { type: 'json' }
 import type { ClientMessage } from './client-messages.js'
 import type { ErrorCode } from './error-codes.js'
 import { PEER_LIMITS } from './limits.js'
@@ -25,8 +25,9 @@ export type DecodeResult<T> = { readonly ok: true; readonly message: T } | { rea
 
 type MessageOf<S extends Sender> = S extends 'client' ? ClientMessage : S extends 'server' ? ServerMessage : PeerMessage
 
-// Validation walks the committed JSON Schema (kept identical to the TypeBox definitions by a
-// test), so this module carries no TypeBox runtime into browsers and never compiles code.
+// Validation walks the committed compact JSON Schema (derived from the full one, which a test
+// keeps identical to the TypeBox definitions), so this module carries no TypeBox runtime and no
+// documentation into browsers and never compiles code.
 const definitions = schema.$defs as unknown as Readonly<Record<string, JsonSchema>>
 
 function schemaFor(sender: Sender, type: string): JsonSchema | undefined {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import Ajv2020 from 'ajv/dist/2020.js'
 import { describe, expect, it } from 'vitest'
-import { JSON_SCHEMA_FILE, protocolJsonSchema, protocolJsonSchemaText } from './json-schema.js'
+import { COMPACT_SCHEMA_FILE, JSON_SCHEMA_FILE, compactJsonSchemaText, protocolJsonSchema, protocolJsonSchemaText } from './json-schema.js'
 import { invalidVectors, validVectors } from './vectors.js'
 
 const committed = readFileSync(new URL(`../schema/${JSON_SCHEMA_FILE}`, import.meta.url), 'utf8')
@@ -10,6 +10,13 @@ describe('committed JSON Schema', () => {
   it('matches the schema generated from the TypeBox definitions', () => {
     // On failure: run `pnpm --filter @peerlane/protocol schema:write`, review the diff, and add a changeset.
     expect(committed).toBe(protocolJsonSchemaText())
+  })
+
+  it('has a committed compact twin (what `decode` walks) derived from it', () => {
+    // On failure: run `pnpm --filter @peerlane/protocol schema:write`.
+    const compact = readFileSync(new URL(`../schema/${COMPACT_SCHEMA_FILE}`, import.meta.url), 'utf8')
+    expect(compact).toBe(compactJsonSchemaText())
+    expect(compact.length).toBeLessThan(committed.length / 2)
   })
 
   it('agrees with the golden vectors under an independent validator', () => {

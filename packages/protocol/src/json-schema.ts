@@ -1,4 +1,5 @@
 import { CLIENT_MESSAGES } from './client-messages.js'
+import { compactSchema } from './compact-schema.js'
 import { ERROR_CODES } from './error-codes.js'
 import { CLOSE_CODES } from './close-codes.js'
 import { PEER_MESSAGES } from './peer-messages.js'
@@ -9,6 +10,9 @@ const SCHEMA_FILE = `protocol.v${PROTOCOL_VERSION}.json`
 
 /** The file name of the committed JSON Schema, under `schema/`. */
 export const JSON_SCHEMA_FILE = SCHEMA_FILE
+
+/** The file name of the committed annotation-free schema `decode` walks, under `schema/`. */
+export const COMPACT_SCHEMA_FILE = `protocol.v${PROTOCOL_VERSION}.compact.json`
 
 /**
  * The JSON Schema (draft 2020-12) of every wire message, as committed in
@@ -50,4 +54,9 @@ export function protocolJsonSchema(): Record<string, unknown> {
 /** The committed file's exact text: stable key order, two-space indent, final newline. */
 export function protocolJsonSchemaText(): string {
   return `${JSON.stringify(protocolJsonSchema(), null, 2)}\n`
+}
+
+/** The compact schema file's exact text: one line, derived from the full schema. */
+export function compactJsonSchemaText(): string {
+  return `${JSON.stringify(compactSchema(protocolJsonSchema() as { $defs: Record<string, unknown> }))}\n`
 }

@@ -39,6 +39,9 @@ export const PeerMediaState = Type.Object(
     screenStreamId: Type.Union([Type.String({ minLength: 1, maxLength: PEER_LIMITS.streamIdLength }), Type.Null()], {
       description: 'The id of the stream carrying the sender’s screen share, or null when not sharing.',
     }),
+    recording: Type.Optional(
+      Type.Boolean({ description: 'The sender is recording the call; apps show everyone an indicator. Absent means false.' }),
+    ),
   },
   { description: 'What the sender publishes: mute, camera off, and which stream is its screen.' },
 )
