@@ -14,6 +14,7 @@ import {
   UsernameFragment,
 } from './primitives.js'
 import { WIRE_LIMITS } from './limits.js'
+import { Admit, AskMute, Deny, Lock, MakeHost, Remove } from './room-control.js'
 
 // Client messages are strict (no unknown properties): whatever validates is exactly what the
 // server relays, so nothing unexpected can ride along to another peer.
@@ -112,9 +113,15 @@ export const CLIENT_MESSAGES = {
   answer: Answer,
   candidate: Candidate,
   ping: Ping,
+  lock: Lock,
+  admit: Admit,
+  deny: Deny,
+  remove: Remove,
+  'ask-mute': AskMute,
+  'make-host': MakeHost,
 } as const
 
-export const ClientMessage = Type.Union([Join, Leave, Offer, Answer, Candidate, Ping])
+export const ClientMessage = Type.Union([Join, Leave, Offer, Answer, Candidate, Ping, Lock, Admit, Deny, Remove, AskMute, MakeHost])
 export type ClientMessage = Static<typeof ClientMessage>
 export type ClientMessageType = ClientMessage['type']
 

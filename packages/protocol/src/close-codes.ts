@@ -23,6 +23,8 @@ export const CLOSE_CODES = {
   replaced: 4002,
   /** The socket did not join a room within the server's timeout. Reconnect when ready to join. */
   joinTimeout: 4003,
+  /** A host removed this session from its room; its resume token is revoked. Do not reconnect automatically. */
+  removed: 4004,
 } as const
 
 export type CloseCodeName = keyof typeof CLOSE_CODES
@@ -40,4 +42,5 @@ export const CLOSE_CODE_DESCRIPTIONS: Record<CloseCode, string> = {
   4001: 'Unauthorized: the join token was rejected. Get a new token; do not retry with this one.',
   4002: 'Replaced: a newer session with the same identity took over. Do not reconnect automatically.',
   4003: 'Join timeout: the socket sent no `join` (nor, for a tutorial client, a relayed message) in time. Reconnect when ready to join.',
+  4004: 'Removed: a host removed you from the room and your resume token is revoked. Do not reconnect automatically.',
 }

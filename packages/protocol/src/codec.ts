@@ -36,6 +36,21 @@ export type {
   ServerMessage,
   ServerMessageType,
 } from './server-messages.js'
+export type {
+  Lock,
+  Admit,
+  Deny,
+  Remove,
+  AskMute,
+  MakeHost,
+  Waiting,
+  Knock,
+  KnockEnded,
+  KnockOutcome,
+  RoomState,
+  MuteRequested,
+} from './room-control.js'
+export { CAPABILITIES, DEFAULT_CAPABILITIES, isCapability, type Capability } from './capabilities.js'
 export { PEER_CHANNELS } from './peer-channels.js'
 export type {
   PeerHello,

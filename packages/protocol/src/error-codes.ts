@@ -23,6 +23,10 @@ export const ERROR_CODES = {
     'The client’s address made too many joins that failed or found no room (what guessing room names looks like). The join was refused; wait a minute before retrying.',
   'server-full': 'The server holds its maximum number of rooms or connections. Retry later or elsewhere.',
   draining: 'The server is shutting down and takes no new joins. Reconnect later or to another node.',
+  'not-permitted':
+    'The session may not do this: a host action from a member who is not a host, or media the token does not grant (a description with an audio, video or screen send section beyond `welcome.capabilities`). `ref` names the refused message type.',
+  denied: 'A host turned your knock on a locked room away. You are back in the lobby; the connection stays open.',
+  'knock-timeout': 'No host admitted you to the locked room in time (`waiting.timeoutMs`). You are back in the lobby; knock again later.',
   internal: 'The server failed while handling the message. Retry; report it if it persists.',
 } as const
 

@@ -44,6 +44,22 @@ export {
   SERVER_MESSAGES,
   type ServerMessageType,
 } from './server-messages.js'
+export {
+  Lock,
+  Admit,
+  Deny,
+  Remove,
+  AskMute,
+  MakeHost,
+  Waiting,
+  Knock,
+  KnockEnded,
+  KnockOutcome,
+  RoomState,
+  MuteRequested,
+  CapabilitySchema,
+} from './room-control.js'
+export { CAPABILITIES, DEFAULT_CAPABILITIES, isCapability, type Capability } from './capabilities.js'
 export { PEER_CHANNELS } from './peer-channels.js'
 export {
   PeerHello,

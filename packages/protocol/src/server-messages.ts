@@ -4,6 +4,7 @@ import { Answer, Candidate, Offer } from './client-messages.js'
 import { IceServer, PeerId, PeerInfo, PingId, RoomName } from './primitives.js'
 import { WIRE_LIMITS } from './limits.js'
 import { PROTOCOL_VERSION } from './version.js'
+import { CapabilitySchema, KnockEnded, Knock, MuteRequested, RoomState, Waiting } from './room-control.js'
 
 // Server messages are read tolerantly (unknown properties allowed) so a newer server can add
 // fields without breaking older clients; a breaking change bumps PROTOCOL_VERSION instead.
@@ -31,6 +32,11 @@ export const Welcome = Type.Object({
         'True on a resumed welcome when the server dropped messages queued for this session (its queue caps were reached): renegotiate with every peer instead of waiting for them.',
     }),
   ),
+  capabilities: Type.Optional(
+    Type.Array(CapabilitySchema, {
+      description: 'What this session may do (from its token; every publish capability without one). The server refuses the rest with `not-permitted`. Absent from older servers: assume all.',
+    }),
+  ),
 }, { description: 'The answer to a successful `join`: your peer id, who is already in the room, ICE servers and a resume token.' })
 export type Welcome = Static<typeof Welcome>
 
@@ -48,8 +54,13 @@ export const PeerLeftReason = Type.Union([
 export type PeerLeftReason = Static<typeof PeerLeftReason>
 
 export const PeerLeft = Type.Object(
-  { type: Type.Literal('peer-left'), peerId: PeerId, reason: PeerLeftReason },
-  { description: 'A peer left your room: on purpose (`left`), its connection was lost past the resume grace period (`disconnected`), or a newer session took over (`replaced`).' },
+  {
+    type: Type.Literal('peer-left'),
+    peerId: PeerId,
+    reason: PeerLeftReason,
+    removedBy: Type.Optional(PeerId),
+  },
+  { description: 'A peer left your room: on purpose (`left`; with `removedBy`, a host removed it), its connection was lost past the resume grace period (`disconnected`), or a newer session took over (`replaced`).' },
 )
 export type PeerLeft = Static<typeof PeerLeft>
 
@@ -112,6 +123,11 @@ export const SERVER_MESSAGES = {
   draining: Draining,
   'ice-servers': IceServersUpdate,
   error: ErrorMessage,
+  waiting: Waiting,
+  knock: Knock,
+  'knock-ended': KnockEnded,
+  'room-state': RoomState,
+  'mute-requested': MuteRequested,
 } as const
 
 export const ServerMessage = Type.Union([
@@ -125,6 +141,11 @@ export const ServerMessage = Type.Union([
   Draining,
   IceServersUpdate,
   ErrorMessage,
+  Waiting,
+  Knock,
+  KnockEnded,
+  RoomState,
+  MuteRequested,
 ])
 export type ServerMessage = Static<typeof ServerMessage>
 export type ServerMessageType = ServerMessage['type']

@@ -3,12 +3,17 @@ import {
   CLOSE_CODES,
   type ClientMessage,
   type IceServersUpdate,
+  type Knock,
+  type KnockEnded,
+  type MuteRequested,
   type PeerJoined,
   type PeerLeft,
   type RelayedAnswer,
   type RelayedCandidate,
   type RelayedOffer,
+  type RoomState,
   type ServerMessage,
+  type Waiting,
   type Welcome,
 } from '@peerlane/protocol/codec'
 import { backoffDelay, type BackoffOptions } from './backoff.js'
@@ -28,6 +33,9 @@ export type SessionState = 'idle' | 'connecting' | 'joined' | 'reconnecting' | '
 
 /** What the room acts on once in: the roster, relayed negotiation, and renewed ICE servers. */
 export type RoomMessage = PeerJoined | PeerLeft | RelayedOffer | RelayedAnswer | RelayedCandidate | IceServersUpdate
+
+/** Waiting-room and host-moderation messages, for whoever implements the room's moderation. */
+export type RoomControlMessage = Waiting | Knock | KnockEnded | RoomState | MuteRequested
 
 export interface JoinRequest {
   readonly room: string
@@ -59,6 +67,7 @@ export interface SignalingSessionEvents {
   /** Emitted synchronously as the welcome arrives, before any frame the server queued after it. */
   welcome: (welcome: Welcome, info: WelcomeInfo) => void
   message: (message: RoomMessage) => void
+  control: (message: RoomControlMessage) => void
   draining: (reconnectAfterMs: number | undefined) => void
   /** A server `error`, an invalid server frame, or a frame refused before sending (`peerId` names whose). */
   error: (error: PeerlaneError) => void
@@ -213,6 +222,13 @@ export class SignalingSession extends Emitter<SignalingSessionEvents> {
         return
       case 'welcome':
       case 'pong':
+        return
+      case 'waiting':
+      case 'knock':
+      case 'knock-ended':
+      case 'room-state':
+      case 'mute-requested':
+        this.emit('control', message)
         return
       default:
         this.emit('message', message)
