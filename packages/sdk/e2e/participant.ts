@@ -77,6 +77,10 @@ export class Participant {
     return this.page.evaluate((id) => window.peerlane.ice(id), peer.peerId)
   }
 
+  safetyNumber(peer: Participant): Promise<{ code: string } | { error: string }> {
+    return this.page.evaluate((id) => window.peerlane.safetyNumber(id), peer.peerId)
+  }
+
   describe(peer: Participant): Promise<unknown> {
     return this.page.evaluate((id) => window.peerlane.describe(id), peer.peerId)
   }

@@ -42,6 +42,7 @@ export {
 } from './quality.js'
 export { summarizeStats, type DirectionStats, type PeerStats, type StatsSample, type VideoStreamStats } from './stats.js'
 export { Sha256 } from './sha256.js'
+export type { SafetyNumber } from './safety-number.js'
 export { PeerlaneError, SDK_ERROR_CODES, type PeerlaneErrorCode, type SdkErrorCode } from './errors.js'
 export type { WebSocketConstructor, WebSocketLike, PeerConnectionConstructor } from './environment.js'
 export { createLogger, type Logger, type LogLevel } from './logger.js'

@@ -9,6 +9,7 @@ import type { MediaState } from './local-media.js'
 import type { Logger } from './logger.js'
 import { PeerChannels } from './peer-channels.js'
 import { PeerSession, type Signal } from './peer-session.js'
+import { negotiatedFingerprints, safetyNumberOf, type SafetyNumber } from './safety-number.js'
 import { summarizeStats, type PeerStats, type StatsSample } from './stats.js'
 import { utf8Length } from './text-bounds.js'
 import { TokenBucket } from './token-bucket.js'
@@ -168,6 +169,17 @@ export class RemotePeer extends Emitter<RemotePeerEvents> {
     const { stats, sample } = summarizeStats(await this.session.connection.getStats(), this.statsSample)
     this.statsSample = sample
     return stats
+  }
+
+  /**
+   * The code both ends compute from the DTLS certificates this connection negotiated (see
+   * safety-number.ts). Equal codes, compared out of band, prove nobody sits in the middle.
+   * Rejects with `invalid-state` until DTLS is connected.
+   */
+  async safetyNumber(): Promise<SafetyNumber> {
+    const fingerprints = negotiatedFingerprints(await this.session.connection.getStats())
+    if (!fingerprints) throw PeerlaneError.invalidState(`no DTLS connection with ${this.id} yet`)
+    return safetyNumberOf(fingerprints)
   }
 
   restartIce(): void {
