@@ -2,8 +2,10 @@
 // must die), real ws clients. Heartbeat and grace periods are short so that the suite stays fast.
 import { setTimeout as sleep } from 'node:timers/promises'
 import { CLOSE_CODES } from '@peerlane/protocol'
+import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { mintToken } from './auth.js'
+import { parseCliArgs } from './cli-args.js'
 import type { SignalingConfig } from './config.js'
 import { connect, startServer, type TestClient } from './test-support/client.js'
 import { startRedis, type TestRedis } from './test-support/redis.js'
@@ -55,6 +57,18 @@ async function drop(client: TestClient): Promise<void> {
   client.ws.terminate()
   await client.closed
 }
+
+describe('cluster mode configuration', () => {
+  it('is set by --redis-url or PEERLANE_REDIS_URL', () => {
+    expect(parseCliArgs(['--redis-url', 'redis://10.0.0.5:6379'], {})).toMatchObject({ ok: true, options: { settings: { redisUrl: 'redis://10.0.0.5:6379' } } })
+    expect(parseCliArgs([], { PEERLANE_REDIS_URL: 'rediss://redis.internal:6380' })).toMatchObject({ ok: true, options: { settings: { redisUrl: 'rediss://redis.internal:6380' } } })
+  })
+
+  it('refuses to start without a shared resume secret, or with a URL that is not redis://', async () => {
+    await expect(startServer({ redisUrl: redis.url })).rejects.toMatchObject({ code: 'PEERLANE_ERR_CONFIG', field: 'resumeSecret' })
+    await expect(startServer({ redisUrl: 'http://127.0.0.1:6379', resumeSecret: SECRET })).rejects.toMatchObject({ code: 'PEERLANE_ERR_CONFIG', field: 'redisUrl' })
+  })
+})
 
 describe('cluster mode', () => {
   it('shows the same room, with names, on both nodes, and reports joins and leaves across them', async () => {
@@ -160,6 +174,22 @@ describe('cluster mode', () => {
     const back = await join(two.url, r, { resumeToken: ada.welcome.resumeToken })
     expect(back.peerId).not.toBe(ada.peerId)
     expect(back.welcome.resumed).toBeUndefined()
+  })
+
+  it('keeps the cluster-wide revocations within maxRevokedResumeTokens', async () => {
+    const one = await node({ maxRevokedResumeTokens: 2 })
+    const r = nextRoom()
+    for (let i = 0; i < 4; i++) {
+      const peer = await join(one.url, r)
+      peer.client.send({ type: 'leave' })
+      await peer.client.sync()
+    }
+    const inspector = new Redis(redis.url)
+    try {
+      await expect.poll(() => inspector.zcard('peerlane:revoked')).toBe(2)
+    } finally {
+      inspector.disconnect()
+    }
   })
 
   it('reports the peers of a node that died as left once the grace period is over', { timeout: 90_000 }, async () => {

@@ -77,6 +77,7 @@ export async function createSignalingServer(config: SignalingConfig = {}): Promi
     maxPeersPerRoom: resolved.maxPeersPerRoom,
     duplicateIdentity: resolved.duplicateIdentity,
     revocationTtlMs: resolved.resumeTokenTtlMs,
+    maxRevoked: resolved.maxRevokedResumeTokens,
     registry,
     evictLocal: (room, identity, peerId) => {
       const holder = identities.holder(room, identity)

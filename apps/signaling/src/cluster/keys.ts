@@ -14,8 +14,8 @@ export const KEYS = {
   alive: (node: string) => `${PREFIX}node:${node}:alive`,
   /** Set of "room peerId" a node holds, so survivors can clean up after it. */
   nodePeers: (node: string) => `${PREFIX}node:${node}:peers`,
-  /** Exists (with the token lifetime as expiry) once `leave` revoked the peer's resume tokens. */
-  revoked: (peerId: string) => `${PREFIX}revoked:${peerId}`,
+  /** Sorted set of peer ids whose resume tokens `leave` revoked, scored by when the last one expires (ms). */
+  revoked: `${PREFIX}revoked`,
   /** The pub/sub channel a node listens on: everything for its peers comes here. */
   channel: (node: string) => `${PREFIX}node:${node}`,
 } as const

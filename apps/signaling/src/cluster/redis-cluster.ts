@@ -13,7 +13,7 @@ import type { Cluster, ClusterJoinRequest, ClusterJoinResult, ClusterPeer, Hando
 import { controlEnvelope, deliveryEnvelope, parseEnvelope, type Control } from './envelope.js'
 import { KEYS } from './keys.js'
 import { RemoteMember } from './remote-member.js'
-import { JOIN, LEAVE, REAP, REGISTER } from './scripts.js'
+import { JOIN, LEAVE, REAP, REGISTER, REVOKE } from './scripts.js'
 
 export interface RedisClusterOptions {
   readonly url: string
@@ -24,6 +24,8 @@ export interface RedisClusterOptions {
   readonly duplicateIdentity: DuplicateIdentityPolicy
   /** How long a revocation must hold: the resume token lifetime. */
   readonly revocationTtlMs: number
+  /** Revocations kept at once, cluster-wide (`maxRevokedResumeTokens`). */
+  readonly maxRevoked: number
   readonly registry: RoomRegistry
   /** Ends this node's session of `identity` in `room` as replaced, if `peerId` still holds it. */
   readonly evictLocal: (room: string, identity: string, peerId: string) => void
@@ -53,6 +55,7 @@ type Scripted = Redis & {
   peerlaneLeave(...args: string[]): Promise<number>
   peerlaneRegister(...args: string[]): Promise<number>
   peerlaneReap(...args: string[]): Promise<number>
+  peerlaneRevoke(...args: (string | number)[]): Promise<number>
 }
 
 /** Connects to Redis in the background: the node serves (degraded) until Redis answers. */
@@ -91,6 +94,7 @@ class RedisCluster implements Cluster {
     this.#cmd.defineCommand('peerlaneLeave', { numberOfKeys: 3, lua: LEAVE })
     this.#cmd.defineCommand('peerlaneRegister', { numberOfKeys: 3, lua: REGISTER })
     this.#cmd.defineCommand('peerlaneReap', { numberOfKeys: 1, lua: REAP })
+    this.#cmd.defineCommand('peerlaneRevoke', { numberOfKeys: 1, lua: REVOKE })
     for (const client of [this.#cmd, this.#sub]) {
       client.on('error', (error: Error) => this.#log.debug({ err: error }, 'redis error'))
       client.on('close', () => this.#lost())
@@ -114,7 +118,7 @@ class RedisCluster implements Cluster {
     const reply = await this.#cmd.peerlaneJoin(
       KEYS.members(room),
       KEYS.identities(room),
-      KEYS.revoked(request.resumePeerId ?? ''),
+      KEYS.revoked,
       this.nodeId,
       request.peerId,
       request.resumePeerId ?? '',
@@ -175,7 +179,7 @@ class RedisCluster implements Cluster {
     if (!this.#sessions.delete(session)) return
     const { room, peerId } = session
     this.#cmd
-      .peerlaneLeave(KEYS.members(room), KEYS.identities(room), KEYS.nodePeers(this.nodeId), this.nodeId, peerId, session.identity ?? '', room)
+      .peerlaneLeave(KEYS.members(room), KEYS.identities(room), KEYS.nodePeers(this.nodeId), this.nodeId, peerId, room)
       .catch((error: unknown) => this.#log.debug({ err: error }, 'leave not recorded (Redis unreachable); reconciled later'))
     const control: Control = { k: 'left', node: this.nodeId, room, peerId, reason }
     for (const node of this.#nodesIn(room)) this.#publish(node, controlEnvelope(control, Date.now()))
@@ -183,7 +187,7 @@ class RedisCluster implements Cluster {
 
   revoke(peerId: string): void {
     this.#cmd
-      .set(KEYS.revoked(peerId), '1', 'PX', this.#options.revocationTtlMs)
+      .peerlaneRevoke(KEYS.revoked, peerId, this.#options.revocationTtlMs, this.#options.maxRevoked)
       .catch((error: unknown) => this.#log.warn({ err: error, peerId }, 'revocation not recorded cluster-wide (Redis unreachable)'))
   }
 
@@ -373,6 +377,13 @@ class RedisCluster implements Cluster {
     const { registry } = this.#options
     await this.#cmd.set(KEYS.alive(this.nodeId), '1', 'PX', this.#livenessMs)
     await this.#cmd.sadd(KEYS.nodes, this.nodeId)
+    // Sessions that ended while Redis was away are still recorded under this node: forget them.
+    const held = new Set([...this.#sessions].map((session) => `${session.room} ${session.peerId}`))
+    for (const item of await this.#cmd.smembers(KEYS.nodePeers(this.nodeId))) {
+      if (held.has(item)) continue
+      const [room = '', peerId = ''] = item.split(' ')
+      await this.#cmd.peerlaneLeave(KEYS.members(room), KEYS.identities(room), KEYS.nodePeers(this.nodeId), this.nodeId, peerId, room)
+    }
     for (const session of this.#sessions) {
       const { room } = session
       await this.#cmd.peerlaneRegister(KEYS.members(room), KEYS.identities(room), KEYS.nodePeers(this.nodeId), this.nodeId, session.peerId, session.name ?? '', session.identity ?? '', room)

@@ -6,7 +6,7 @@
 // one Redis (with replicas if wanted), not a Redis Cluster, where such keys could sit on other shards.
 
 /**
- * KEYS: members, identities, revoked key of the resume id ('' when none).
+ * KEYS: members, identities, the revocations sorted set.
  * ARGV: node, fresh peer id, resume peer id ('' none), name ('' none), identity ('' none),
  *       max peers, policy (replace|reject), room, key prefix.
  * Returns {'room-full'} | {'identity-in-use'} |
@@ -18,7 +18,11 @@ local members, identities, revokedKey = KEYS[1], KEYS[2], KEYS[3]
 local node, fresh, resume, name, identity, max, policy, room, prefix =
   ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], tonumber(ARGV[6]), ARGV[7], ARGV[8], ARGV[9]
 local peer, resumed = fresh, 0
-if resume ~= '' and redis.call('EXISTS', revokedKey) == 0 then peer, resumed = resume, 1 end
+if resume ~= '' then
+  local revokedUntil = redis.call('ZSCORE', revokedKey, resume)
+  local now = redis.call('TIME')
+  if not revokedUntil or tonumber(revokedUntil) <= tonumber(now[1]) * 1000 then peer, resumed = resume, 1 end
+end
 local existing = redis.call('HGET', members, peer)
 local fromNode, fromAlive = '', 0
 if existing then
@@ -62,15 +66,32 @@ return reply
 `
 
 /**
+ * `leave` revokes every resume token of a peer until the last one expires. Bounded like the
+ * in-memory list: expired entries go first, then the oldest past `max` (falling back to expiry).
+ * KEYS: the revocations sorted set (member peer id, score expiry in ms). ARGV: peer id, ttl ms, max.
+ */
+export const REVOKE = `
+local now = redis.call('TIME')
+local nowMs = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', nowMs)
+redis.call('ZADD', KEYS[1], nowMs + tonumber(ARGV[2]), ARGV[1])
+local surplus = redis.call('ZCARD', KEYS[1]) - tonumber(ARGV[3])
+if surplus > 0 then redis.call('ZPOPMIN', KEYS[1], surplus) end
+return 1
+`
+
+/**
  * A session of this node ended: forget it, unless another node holds it by now.
- * KEYS: members, identities, this node's peers set. ARGV: node, peer id, identity ('' none), room.
+ * KEYS: members, identities, this node's peers set. ARGV: node, peer id, room.
  */
 export const LEAVE = `
 local held = redis.call('HGET', KEYS[1], ARGV[2])
-redis.call('SREM', KEYS[3], ARGV[4] .. ' ' .. ARGV[2])
-if not held or cjson.decode(held).n ~= ARGV[1] then return 0 end
+redis.call('SREM', KEYS[3], ARGV[3] .. ' ' .. ARGV[2])
+if not held then return 0 end
+local entry = cjson.decode(held)
+if entry.n ~= ARGV[1] then return 0 end
 redis.call('HDEL', KEYS[1], ARGV[2])
-if ARGV[3] ~= '' and redis.call('HGET', KEYS[2], ARGV[3]) == ARGV[2] then redis.call('HDEL', KEYS[2], ARGV[3]) end
+if entry.i and redis.call('HGET', KEYS[2], entry.i) == ARGV[2] then redis.call('HDEL', KEYS[2], entry.i) end
 return 1
 `
 
