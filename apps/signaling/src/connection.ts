@@ -379,7 +379,10 @@ export class Connection implements Recipient, SessionSocket {
     if (resumable && registry.member(room, resumable.peerId) instanceof Session) return this.#admitLocally(message, claims)
     const created = !registry.has(room)
     const name = claims?.name ?? message.name
-    const result = await cluster.join({ room, peerId: createPeerId(), resumePeerId: resumable?.peerId, name, identity })
+    // Redis went away since `ready()` said otherwise: admitted by this node alone, as while degraded.
+    const result = await cluster.join({ room, peerId: createPeerId(), resumePeerId: resumable?.peerId, name, identity }).catch(() => undefined)
+    if (this.#state === 'closed' && !result?.ok) return
+    if (!result) return this.#admitLocally(message, claims)
     if (!result.ok) return this.#failJoin(result.code)
     if (created) policy.joinBudget.take(this.#address)
     if (result.evict && identity !== undefined) this.#evictElsewhere(cluster, room, identity, result.evict)
