@@ -215,6 +215,16 @@ describe('cluster mode', () => {
     }
   })
 
+  it('starts without a reachable Redis, degraded, and serves joins on its own', async () => {
+    const lonely = await startServer({ redisUrl: 'redis://127.0.0.1:1', resumeSecret: SECRET, clusterHeartbeatMs: HEARTBEAT_MS })
+    expect(await readiness(lonely.httpUrl, 503)).toEqual({ status: 'degraded' })
+    const r = nextRoom()
+    const ada = await join(lonely.url, r)
+    const bob = await join(lonely.url, r)
+    bob.client.send({ ...OFFER, to: ada.peerId })
+    expect(await ada.client.nextOfType('offer')).toMatchObject({ from: bob.peerId })
+  })
+
   it('stays up without Redis, reports degraded, serves its own peers, and recovers when Redis returns', async () => {
     const [one, two] = [await node({ metricsPublic: true }), await node()]
     const r = nextRoom()
