@@ -225,6 +225,23 @@ describe('cluster mode', () => {
     expect(await ada.client.nextOfType('offer')).toMatchObject({ from: bob.peerId })
   })
 
+  it('treats a Redis that stops answering as unreachable: degraded, joins admitted alone, then ready again', { timeout: 30_000 }, async () => {
+    const one = await node()
+    const r = nextRoom()
+    const ada = await join(one.url, r)
+    redis.pause()
+    try {
+      expect(await readiness(one.httpUrl, 503)).toEqual({ status: 'degraded' })
+      const bob = await join(one.url, r)
+      expect(bob.welcome.peers).toEqual([{ peerId: ada.peerId }])
+    } finally {
+      redis.resume()
+    }
+    await readiness(one.httpUrl, 200)
+    const cy = await join(one.url, r)
+    expect(cy.welcome.peers).toHaveLength(2)
+  })
+
   it('stays up without Redis, reports degraded, serves its own peers, and recovers when Redis returns', async () => {
     const [one, two] = [await node({ metricsPublic: true }), await node()]
     const r = nextRoom()

@@ -40,6 +40,9 @@ export interface RedisClusterOptions {
 const HANDOVER_TIMEOUT_MS = 1_000
 // Liveness keys live this many heartbeats: one late renewal must not declare a node dead.
 const LIVENESS_HEARTBEATS = 3
+// A Redis that accepts connections but stops answering (overloaded, stopped) counts as unreachable
+// after this: a join then falls back to this node alone instead of hanging.
+const COMMAND_TIMEOUT_MS = 2_000
 // A frame is forwarded once at most (to where its peer moved); a second hop means two nodes disagree.
 const MAX_HOPS = 1
 
@@ -79,6 +82,8 @@ class RedisCluster implements Cluster {
   readonly #timer: ReturnType<typeof setInterval>
   #pruneTimer: ReturnType<typeof setTimeout> | undefined
   #down = true
+  // The last liveness renewal failed although the connections look open (Redis hangs).
+  #stalled = false
   #closed = false
 
   constructor(options: RedisClusterOptions) {
@@ -88,7 +93,7 @@ class RedisCluster implements Cluster {
     this.#metrics = options.metrics.cluster(() => !this.ready())
     const retryStrategy = (attempt: number): number => Math.min(attempt * 100, 2_000)
     // Commands fail at once while Redis is away rather than queue: the node serves locally meanwhile.
-    this.#cmd = new Redis(options.url, { enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy }) as Scripted
+    this.#cmd = new Redis(options.url, { enableOfflineQueue: false, maxRetriesPerRequest: 0, commandTimeout: COMMAND_TIMEOUT_MS, retryStrategy }) as Scripted
     this.#sub = new Redis(options.url, { retryStrategy })
     this.#cmd.defineCommand('peerlaneJoin', { numberOfKeys: 3, lua: JOIN })
     this.#cmd.defineCommand('peerlaneLeave', { numberOfKeys: 3, lua: LEAVE })
@@ -98,7 +103,7 @@ class RedisCluster implements Cluster {
     for (const client of [this.#cmd, this.#sub]) {
       client.on('error', (error: Error) => this.#log.debug({ err: error }, 'redis error'))
       client.on('close', () => this.#lost())
-      client.on('ready', () => this.#connected())
+      client.on('ready', () => this.#reconnected())
     }
     this.#sub.on('messageBuffer', (_channel: Buffer, message: Buffer) => this.#received(message))
     // Subscribed once; ioredis subscribes again on every reconnect.
@@ -108,6 +113,10 @@ class RedisCluster implements Cluster {
   }
 
   ready(): boolean {
+    return this.#connected() && !this.#stalled
+  }
+
+  #connected(): boolean {
     return this.#cmd.status === 'ready' && this.#sub.status === 'ready'
   }
 
@@ -312,15 +321,23 @@ class RedisCluster implements Cluster {
   // ── liveness, dead nodes, outages ──────────────────────────────────────────────────────────
 
   async #tick(): Promise<void> {
-    if (!this.ready() || this.#closed) return
+    if (!this.#connected() || this.#closed) return
     try {
       const started = performance.now()
       await this.#cmd.set(KEYS.alive(this.nodeId), '1', 'PX', this.#livenessMs)
       this.#metrics.redisRoundTrip.observe((performance.now() - started) / 1000)
+      if (this.#stalled) {
+        this.#stalled = false
+        this.#down = false
+        this.#log.info('Redis answers again')
+        // Other nodes may have taken this one for dead meanwhile.
+        await this.#reconcile()
+      }
       await this.#cmd.sadd(KEYS.nodes, this.nodeId)
       await this.#reapDead()
     } catch (error) {
-      this.#log.debug({ err: error }, 'heartbeat failed')
+      if (!this.#stalled) this.#log.warn({ err: error }, 'Redis does not answer: serving this node\'s peers alone until it does')
+      this.#stalled = true
     }
   }
 
@@ -361,7 +378,7 @@ class RedisCluster implements Cluster {
     this.#log.warn('Redis unreachable: serving this node\'s peers alone until it returns')
   }
 
-  #connected(): void {
+  #reconnected(): void {
     if (!this.ready() || this.#closed || !this.#down) return
     this.#down = false
     this.#deadSince.clear()
