@@ -384,6 +384,8 @@ export class Connection implements Recipient, SessionSocket {
     if (this.#state === 'closed' && !result?.ok) return
     if (!result) return this.#admitLocally(message, claims)
     if (!result.ok) return this.#failJoin(result.code)
+    // Another join with the same resume token won the race on this node: resume its session instead.
+    if (registry.member(room, result.peerId) instanceof Session) return this.#admitLocally(message, claims)
     if (created) policy.joinBudget.take(this.#address)
     if (result.evict && identity !== undefined) this.#evictElsewhere(cluster, room, identity, result.evict)
     // A session another node held comes with the frames queued there (lost with a dead node).
