@@ -2,7 +2,6 @@
 // node, liveness keys, the reaping of dead nodes and reconciliation after a Redis outage.
 // Loaded only when `redisUrl` is set (server.ts imports it dynamically).
 import { randomBytes } from 'node:crypto'
-import { encode, type PeerJoined, type PeerLeft } from '@peerlane/protocol'
 import { Redis } from 'ioredis'
 import type { Logger } from 'pino'
 import type { DuplicateIdentityPolicy } from '../config.js'
@@ -12,7 +11,7 @@ import { Session } from '../session.js'
 import type { Cluster, ClusterJoinRequest, ClusterJoinResult, ClusterPeer, Handover } from './cluster.js'
 import { controlEnvelope, deliveryEnvelope, parseEnvelope, type Control } from './envelope.js'
 import { KEYS } from './keys.js'
-import { RemoteMember } from './remote-member.js'
+import { RoomMirror } from './room-mirror.js'
 import { JOIN, LEAVE, REAP, REGISTER, REVOKE } from './scripts.js'
 
 export interface RedisClusterOptions {
@@ -73,6 +72,7 @@ class RedisCluster implements Cluster {
   readonly #sub: Redis
   readonly #metrics: ClusterMetrics
   readonly #log: Logger
+  readonly #mirror: RoomMirror
   readonly #livenessMs: number
   /** Sessions of this node that are cluster members (re-registered after an outage). */
   readonly #sessions = new Set<Session>()
@@ -90,6 +90,7 @@ class RedisCluster implements Cluster {
     this.#options = options
     this.#log = options.logger.child({ node: this.nodeId })
     this.#livenessMs = options.heartbeatMs * LIVENESS_HEARTBEATS
+    this.#mirror = new RoomMirror(options.registry, (node, room, peerId, frame) => this.#publish(node, deliveryEnvelope(room, peerId, frame, 0, Date.now())))
     this.#metrics = options.metrics.cluster(() => !this.ready())
     const retryStrategy = (attempt: number): number => Math.min(attempt * 100, 2_000)
     // Commands fail at once while Redis is away rather than queue: the node serves locally meanwhile.
@@ -173,7 +174,7 @@ class RedisCluster implements Cluster {
   }
 
   mirror(room: string, members: readonly ClusterPeer[]): void {
-    for (const peer of members) if (peer.node !== this.nodeId) this.#remoteUp(room, peer.peerId, peer.name, peer.node)
+    for (const peer of members) if (peer.node !== this.nodeId) this.#mirror.up(room, peer.peerId, peer.name, peer.node)
   }
 
   // ── this node's sessions ───────────────────────────────────────────────────────────────────
@@ -181,7 +182,7 @@ class RedisCluster implements Cluster {
   up(session: Session): void {
     this.#sessions.add(session)
     const control: Control = { k: 'up', node: this.nodeId, room: session.room, peerId: session.peerId, name: session.name }
-    for (const node of this.#nodesIn(session.room)) this.#publish(node, controlEnvelope(control, Date.now()))
+    for (const node of this.#mirror.nodesIn(session.room)) this.#publish(node, controlEnvelope(control, Date.now()))
   }
 
   left(session: Session, reason: 'left' | 'disconnected' | 'replaced'): void {
@@ -191,7 +192,7 @@ class RedisCluster implements Cluster {
       .peerlaneLeave(KEYS.members(room), KEYS.identities(room), KEYS.nodePeers(this.nodeId), this.nodeId, peerId, room)
       .catch((error: unknown) => this.#log.debug({ err: error }, 'leave not recorded (Redis unreachable); reconciled later'))
     const control: Control = { k: 'left', node: this.nodeId, room, peerId, reason }
-    for (const node of this.#nodesIn(room)) this.#publish(node, controlEnvelope(control, Date.now()))
+    for (const node of this.#mirror.nodesIn(room)) this.#publish(node, controlEnvelope(control, Date.now()))
   }
 
   revoke(peerId: string): void {
@@ -216,10 +217,6 @@ class RedisCluster implements Cluster {
   }
 
   // ── routing ────────────────────────────────────────────────────────────────────────────────
-
-  readonly #forward = (node: string, room: string, peerId: string, frame: Frame): void => {
-    this.#publish(node, deliveryEnvelope(room, peerId, frame, 0, Date.now()))
-  }
 
   #publish(node: string, envelope: Buffer): void {
     if (!this.ready()) {
@@ -257,15 +254,11 @@ class RedisCluster implements Cluster {
     const { registry } = this.#options
     switch (control.k) {
       case 'up':
-        if (registry.has(control.room)) this.#remoteUp(control.room, control.peerId, control.name, control.node)
+        // Rooms without a peer of this node are not mirrored here.
+        if (registry.has(control.room)) this.#mirror.up(control.room, control.peerId, control.name, control.node)
         return
-      case 'left': {
-        const member = registry.member(control.room, control.peerId)
-        if (member?.node !== control.node) return
-        registry.remove(control.room, control.peerId)
-        this.#tellLocals(control.room, encode({ type: 'peer-left', peerId: control.peerId, reason: control.reason } satisfies PeerLeft))
-        return
-      }
+      case 'left':
+        return this.#mirror.left(control.room, control.peerId, control.node, control.reason)
       case 'evict':
         return this.#options.evictLocal(control.room, control.identity, control.peerId)
       case 'take':
@@ -289,33 +282,12 @@ class RedisCluster implements Cluster {
     if (session instanceof Session) {
       this.#sessions.delete(session)
       this.#options.release(session)
-      registry.remove(room, peerId)
-      if (registry.has(room)) registry.add(room, new RemoteMember(peerId, session.name, node, room, this.#forward))
+      this.#mirror.moved(room, peerId, session.name, node)
       const handed = session.transfer()
       frames = handed.frames.map((frame) => frame.toString())
       overflowed = handed.overflowed
     }
     this.#publish(node, controlEnvelope({ k: 'handed', node: this.nodeId, room, peerId, frames, overflowed }, Date.now()))
-  }
-
-  /** Records that `peerId` in `room` lives on `node`; this node's peers hear `peer-joined` if it is new to them. */
-  #remoteUp(room: string, peerId: string, name: string | undefined, node: string): void {
-    const { registry } = this.#options
-    const known = registry.member(room, peerId)
-    if (known && (isLocal(known) || known.node === node)) return
-    registry.add(room, new RemoteMember(peerId, name, node, room, this.#forward))
-    if (!known) this.#tellLocals(room, encode({ type: 'peer-joined', peer: name === undefined ? { peerId } : { peerId, name } } satisfies PeerJoined))
-  }
-
-  #tellLocals(room: string, frame: string): void {
-    for (const member of this.#options.registry.others(room, '')) if (isLocal(member)) member.send(frame)
-  }
-
-  /** The other nodes holding peers in `room`, as this node knows them. */
-  #nodesIn(room: string): Set<string> {
-    const nodes = new Set<string>()
-    for (const member of this.#options.registry.others(room, '')) if (member.node !== undefined) nodes.add(member.node)
-    return nodes
   }
 
   // ── liveness, dead nodes, outages ──────────────────────────────────────────────────────────
@@ -342,8 +314,7 @@ class RedisCluster implements Cluster {
   }
 
   async #reapDead(): Promise<void> {
-    const nodes = new Set(await this.#cmd.smembers(KEYS.nodes))
-    for (const [, members] of this.#options.registry.rooms()) for (const member of members.values()) if (member.node !== undefined) nodes.add(member.node)
+    const nodes = new Set([...(await this.#cmd.smembers(KEYS.nodes)), ...this.#mirror.nodes()])
     nodes.delete(this.nodeId)
     const now = Date.now()
     for (const node of nodes) {
@@ -355,20 +326,9 @@ class RedisCluster implements Cluster {
       this.#deadSince.set(node, since)
       if (now - since < this.#options.graceMs) continue
       this.#log.info({ dead: node }, 'a node stopped renewing its liveness: its peers are gone')
-      this.#forgetNode(node)
+      this.#mirror.forgetNode(node)
       await this.#cmd.peerlaneReap(KEYS.nodes, node, 'peerlane:')
       this.#deadSince.delete(node)
-    }
-  }
-
-  /** This node's peers hear that every peer of `node` left. */
-  #forgetNode(node: string): void {
-    const { registry } = this.#options
-    const gone: [string, string][] = []
-    for (const [room, members] of registry.rooms()) for (const member of members.values()) if (member.node === node) gone.push([room, member.peerId])
-    for (const [room, peerId] of gone) {
-      registry.remove(room, peerId)
-      this.#tellLocals(room, encode({ type: 'peer-left', peerId, reason: 'disconnected' } satisfies PeerLeft))
     }
   }
 
@@ -391,7 +351,6 @@ class RedisCluster implements Cluster {
    * vanished meanwhile are pruned later, once every live node had time to re-register its own.
    */
   async #reconcile(): Promise<void> {
-    const { registry } = this.#options
     await this.#cmd.set(KEYS.alive(this.nodeId), '1', 'PX', this.#livenessMs)
     await this.#cmd.sadd(KEYS.nodes, this.nodeId)
     // Sessions that ended while Redis was away are still recorded under this node: forget them.
@@ -405,8 +364,7 @@ class RedisCluster implements Cluster {
       const { room } = session
       await this.#cmd.peerlaneRegister(KEYS.members(room), KEYS.identities(room), KEYS.nodePeers(this.nodeId), this.nodeId, session.peerId, session.name ?? '', session.identity ?? '', room)
     }
-    const rooms = [...registry.rooms()].map(([room]) => room)
-    for (const room of rooms) this.mirror(room, parseMembers(flatten(await this.#cmd.hgetall(KEYS.members(room)))))
+    for (const room of this.#mirror.rooms()) this.mirror(room, parseMembers(flatten(await this.#cmd.hgetall(KEYS.members(room)))))
     for (const session of this.#sessions) this.up(session)
     if (this.#sessions.size > 0) this.#log.info({ sessions: this.#sessions.size }, 'reconciled with Redis')
     clearTimeout(this.#pruneTimer)
@@ -416,14 +374,9 @@ class RedisCluster implements Cluster {
 
   /** Other nodes' peers this node still lists but Redis no longer does: they left while it was cut off. */
   async #prune(): Promise<void> {
-    const { registry } = this.#options
-    for (const room of [...registry.rooms()].map(([name]) => name)) {
+    for (const room of this.#mirror.rooms()) {
       const listed = new Set(parseMembers(flatten(await this.#cmd.hgetall(KEYS.members(room)))).map((peer) => peer.peerId))
-      for (const member of registry.others(room, '')) {
-        if (isLocal(member) || listed.has(member.peerId)) continue
-        registry.remove(room, member.peerId)
-        this.#tellLocals(room, encode({ type: 'peer-left', peerId: member.peerId, reason: 'disconnected' } satisfies PeerLeft))
-      }
+      this.#mirror.prune(room, listed)
     }
   }
 }
