@@ -388,6 +388,8 @@ export class Connection implements Recipient, SessionSocket {
     if (registry.member(room, result.peerId) instanceof Session) return this.#admitLocally(message, claims)
     if (created) policy.joinBudget.take(this.#address)
     if (result.evict && identity !== undefined) this.#evictElsewhere(cluster, room, identity, result.evict)
+    // Now, not after a hand-over: a node found dead meanwhile must not come back from this answer.
+    cluster.mirror(room, result.members)
     // A session another node held comes with the frames queued there (lost with a dead node).
     const handover: Handover | undefined = result.from && (result.from.alive ? await cluster.takeOver(room, result.peerId, result.from.node) : LOST)
     this.#enterClustered(room, result, handover, identity, cluster)
@@ -396,7 +398,6 @@ export class Connection implements Recipient, SessionSocket {
   #enterClustered(room: string, result: Extract<ClusterJoinResult, { ok: true }>, handover: Handover | undefined, identity: string | undefined, cluster: Cluster): void {
     const { registry, policy } = this.#context
     const session = this.#newSession(room, result.peerId, result.name, identity)
-    cluster.mirror(room, result.members)
     registry.add(room, session)
     const queued = handover?.drain() ?? []
     if (identity !== undefined) policy.identities.claim(room, identity, { session, evict: () => this.#evict(session) })

@@ -326,7 +326,7 @@ class RedisCluster implements Cluster {
       this.#deadSince.set(node, since)
       if (now - since < this.#options.graceMs) continue
       this.#log.info({ dead: node }, 'a node stopped renewing its liveness: its peers are gone')
-      this.#mirror.forgetNode(node)
+      this.#mirror.forgetNode(node, (room, peerId) => this.#takeovers.has(`${room} ${peerId}`))
       await this.#cmd.peerlaneReap(KEYS.nodes, node, 'peerlane:')
       this.#deadSince.delete(node)
     }

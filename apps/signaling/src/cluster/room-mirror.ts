@@ -40,10 +40,12 @@ export class RoomMirror {
     if (this.#registry.has(room)) this.#registry.add(room, new RemoteMember(peerId, name, node, room, this.#forward))
   }
 
-  /** Every peer of a dead `node` is gone. */
-  forgetNode(node: string): void {
+  /** Every peer of a dead `node` is gone, but those `moving` here (a resume waiting for its hand-over). */
+  forgetNode(node: string, moving: (room: string, peerId: string) => boolean): void {
     const gone: [string, string][] = []
-    for (const [room, members] of this.#registry.rooms()) for (const member of members.values()) if (member.node === node) gone.push([room, member.peerId])
+    for (const [room, members] of this.#registry.rooms()) {
+      for (const member of members.values()) if (member.node === node && !moving(room, member.peerId)) gone.push([room, member.peerId])
+    }
     for (const [room, peerId] of gone) this.#gone(room, peerId, 'disconnected')
   }
 
