@@ -6,11 +6,12 @@ import { Redis } from 'ioredis'
 import type { Logger } from 'pino'
 import type { DuplicateIdentityPolicy } from '../config.js'
 import type { ClusterMetrics, Metrics } from '../metrics.js'
-import { isLocal, type Frame, type RoomRegistry } from '../rooms.js'
+import { isLocal, type RoomRegistry } from '../rooms.js'
 import { Session } from '../session.js'
 import type { Cluster, ClusterJoinRequest, ClusterJoinResult, ClusterPeer, Handover } from './cluster.js'
 import { controlEnvelope, deliveryEnvelope, parseEnvelope, type Control } from './envelope.js'
 import { KEYS } from './keys.js'
+import { Handovers } from './handovers.js'
 import { RoomMirror } from './room-mirror.js'
 import { JOIN, LEAVE, REAP, REGISTER, REVOKE } from './scripts.js'
 
@@ -45,13 +46,6 @@ const COMMAND_TIMEOUT_MS = 2_000
 // A frame is forwarded once at most (to where its peer moved); a second hop means two nodes disagree.
 const MAX_HOPS = 1
 
-interface PendingTakeover {
-  readonly buffered: Frame[]
-  handed: Frame[] | undefined
-  overflowed: boolean
-  resolve: () => void
-}
-
 type Scripted = Redis & {
   peerlaneJoin(...args: (string | number)[]): Promise<(string | number)[]>
   peerlaneLeave(...args: string[]): Promise<number>
@@ -76,7 +70,7 @@ class RedisCluster implements Cluster {
   readonly #livenessMs: number
   /** Sessions of this node that are cluster members (re-registered after an outage). */
   readonly #sessions = new Set<Session>()
-  readonly #takeovers = new Map<string, PendingTakeover>()
+  readonly #handovers = new Handovers(HANDOVER_TIMEOUT_MS)
   /** When each node was first seen without its liveness key. */
   readonly #deadSince = new Map<string, number>()
   readonly #timer: ReturnType<typeof setInterval>
@@ -153,24 +147,9 @@ class RedisCluster implements Cluster {
   }
 
   takeOver(room: string, peerId: string, node: string): Promise<Handover> {
-    const key = `${room} ${peerId}`
-    return new Promise((resolve) => {
-      const pending: PendingTakeover = { buffered: [], handed: undefined, overflowed: true, resolve: () => {} }
-      const settle = (): void => {
-        clearTimeout(timer)
-        resolve({
-          overflowed: pending.overflowed,
-          drain: () => {
-            if (this.#takeovers.get(key) === pending) this.#takeovers.delete(key)
-            return [...(pending.handed ?? []), ...pending.buffered]
-          },
-        })
-      }
-      const timer = setTimeout(settle, HANDOVER_TIMEOUT_MS)
-      pending.resolve = settle
-      this.#takeovers.set(key, pending)
-      this.#publish(node, controlEnvelope({ k: 'take', node: this.nodeId, room, peerId }, Date.now()))
-    })
+    const handover = this.#handovers.wait(room, peerId)
+    this.#publish(node, controlEnvelope({ k: 'take', node: this.nodeId, room, peerId }, Date.now()))
+    return handover
   }
 
   mirror(room: string, members: readonly ClusterPeer[]): void {
@@ -241,8 +220,7 @@ class RedisCluster implements Cluster {
   }
 
   #deliver(room: string, peerId: string, frame: Buffer, hops: number): void {
-    const pending = this.#takeovers.get(`${room} ${peerId}`)
-    if (pending) return void pending.buffered.push(frame)
+    if (this.#handovers.hold(room, peerId, frame)) return
     const member = this.#options.registry.member(room, peerId)
     if (!member) return
     if (isLocal(member)) return member.send(frame)
@@ -263,13 +241,8 @@ class RedisCluster implements Cluster {
         return this.#options.evictLocal(control.room, control.identity, control.peerId)
       case 'take':
         return this.#handOver(control.room, control.peerId, control.node)
-      case 'handed': {
-        const pending = this.#takeovers.get(`${control.room} ${control.peerId}`)
-        if (!pending || pending.handed) return
-        pending.handed = control.frames
-        pending.overflowed = control.overflowed
-        return pending.resolve()
-      }
+      case 'handed':
+        return this.#handovers.handed(control.room, control.peerId, control.frames, control.overflowed)
     }
   }
 
@@ -326,7 +299,7 @@ class RedisCluster implements Cluster {
       this.#deadSince.set(node, since)
       if (now - since < this.#options.graceMs) continue
       this.#log.info({ dead: node }, 'a node stopped renewing its liveness: its peers are gone')
-      this.#mirror.forgetNode(node, (room, peerId) => this.#takeovers.has(`${room} ${peerId}`))
+      this.#mirror.forgetNode(node, (room, peerId) => this.#handovers.has(room, peerId))
       await this.#cmd.peerlaneReap(KEYS.nodes, node, 'peerlane:')
       this.#deadSince.delete(node)
     }
