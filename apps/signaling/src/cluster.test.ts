@@ -98,6 +98,15 @@ describe('cluster mode', () => {
     expect(await bob.client.nextOfType('offer')).toEqual({ ...OFFER, from: ada.peerId })
     bob.client.send({ type: 'candidate', candidate: { candidate: 'candidate:1 1 udp 1 127.0.0.1 9 typ host', sdpMid: '0' } })
     expect(await ada.client.nextOfType('candidate')).toMatchObject({ from: bob.peerId, candidate: { sdpMid: '0' } })
+    // The frame crosses Redis as spliced on the sender's node: byte for byte what a peer there gets.
+    const cy = await join(one.url, r)
+    await bob.client.nextOfType('peer-joined')
+    const raw = (client: TestClient) => new Promise<string>((resolve) => client.ws.once('message', (data) => resolve(data.toString())))
+    const [atBob, atCy] = [raw(bob.client), raw(cy.client)]
+    ada.client.send('{"candidate":{"sdpMid":"0","candidate":"candidate:2 1 udp 1 127.0.0.1 9 typ host"},"type":"candidate","from":"x"}')
+    const expected = `{"candidate":{"sdpMid":"0","candidate":"candidate:2 1 udp 1 127.0.0.1 9 typ host"},"type":"candidate","from":"${ada.peerId}"}`
+    expect(await atBob).toBe(expected)
+    expect(await atCy).toBe(expected)
     // A client cannot address a peer of another room through the cluster either.
     const eve = await join(two.url, nextRoom())
     eve.client.send({ ...OFFER, to: ada.peerId })
