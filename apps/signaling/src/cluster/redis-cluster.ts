@@ -105,6 +105,8 @@ class RedisCluster implements Cluster {
     this.#sub.subscribe(KEYS.channel(this.nodeId)).catch((error: unknown) => this.#log.warn({ err: error }, 'subscribe failed'))
     this.#timer = setInterval(() => void this.#tick(), options.heartbeatMs)
     this.#timer.unref()
+    // The URL may hold a password: only its host is logged.
+    this.#log.info({ redis: redisHost(options.url) }, 'cluster mode: this node shares rooms through Redis')
   }
 
   ready(): boolean {
@@ -351,6 +353,14 @@ class RedisCluster implements Cluster {
       const listed = new Set(parseMembers(flatten(await this.#cmd.hgetall(KEYS.members(room)))).map((peer) => peer.peerId))
       this.#mirror.prune(room, listed)
     }
+  }
+}
+
+function redisHost(url: string): string {
+  try {
+    return new URL(url).host
+  } catch {
+    return '?'
   }
 }
 
