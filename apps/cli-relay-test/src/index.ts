@@ -4,7 +4,7 @@ export { runLoad, type LoadConfig, type LoadReport, type LoadProgress, type Load
 export { formatLoadReport } from './load-report.js'
 export { connectFleet, dialectOf, type Fleet, type FleetConfig, type FleetPeer, type Handshake } from './load-fleet.js'
 export { runFuzz, FINDING_KINDS, type FuzzConfig, type FuzzSummary, type FuzzFinding, type FindingKind } from './fuzz.js'
-export { generateCases, FUZZ_CATEGORIES, type FuzzCase, type FuzzCategory } from './fuzz-cases.js'
+export { generateCases, FUZZ_CATEGORIES, type FuzzCase, type FuzzCategory } from '@peerlane/protocol/testing'
 export { formatFuzzReport } from './fuzz-report.js'
 export { LoopbackPeerConnection } from './loopback-peer-connection.js'
 export { parseTargetUrl } from './target-url.js'

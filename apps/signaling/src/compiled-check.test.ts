@@ -5,7 +5,7 @@ import { decode, protocolJsonSchema, validate, type Sender } from '@peerlane/pro
 import { frozenV1Vectors, invalidVectors, validVectors } from '@peerlane/protocol/vectors'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { fuzzCaseArbitrary } from '../../cli-relay-test/src/fuzz-cases.js'
+import { fuzzCaseArbitrary } from '@peerlane/protocol/testing'
 import { compileCheck, type SchemaNode } from './compiled-check.js'
 import { decodeFrame } from './frame-pipeline.js'
 
