@@ -31,6 +31,8 @@ const LIMIT_FLAGS = [
   '--join-failures-per-ip-per-minute', BENCH_LIMITS.joinFailuresPerIpPerMinute,
 ].map(String)
 
+const START_TIMEOUT_MS = 60_000
+
 /**
  * Starts a server as a child process and resolves once it printed its port: the Peerlane bin
  * exactly as deployed, the baseline relay, or the PeerJS server. Each child has its own pid, so /proc accounts its
@@ -46,12 +48,13 @@ export function startServer(kind, extraArgs = []) {
     'peerlane-memory': { args: [IMPORT_FLAG, root('bench/servers/peerlane-memory-server.mjs')], port: /listening (\d+)/, ipc: true },
   }[kind]
   const child = spawn(process.execPath, spec.args, { stdio: ['ignore', 'pipe', 'inherit', ...(spec.ipc ? ['ipc'] : [])] })
+  // Generous: on a machine shared with other work, loading a server has taken over 10 s.
   return new Promise((resolve, reject) => {
     let output = ''
     const timer = setTimeout(() => {
       child.kill('SIGKILL')
-      reject(new Error(`${kind} server printed no port within 10 s: ${output}`))
-    }, 10_000)
+      reject(new Error(`${kind} server printed no port within ${START_TIMEOUT_MS / 1000} s: ${output}`))
+    }, START_TIMEOUT_MS)
     child.stdout.on('data', (chunk) => {
       output += chunk
       const match = spec.port.exec(output)
