@@ -31,9 +31,11 @@ const LIMIT_FLAGS = [
   '--join-failures-per-ip-per-minute', BENCH_LIMITS.joinFailuresPerIpPerMinute,
 ].map(String)
 
+const START_TIMEOUT_MS = 60_000
+
 /**
  * Starts a server as a child process and resolves once it printed its port: the Peerlane bin
- * exactly as deployed, or the baseline relay. Each child has its own pid, so /proc accounts its
+ * exactly as deployed, the baseline relay, or the PeerJS server. Each child has its own pid, so /proc accounts its
  * CPU and memory apart from the load generator's.
  */
 export function startServer(kind, extraArgs = []) {
@@ -42,15 +44,17 @@ export function startServer(kind, extraArgs = []) {
     // As deployed, abuse limits included: for the flood section, where they are what is measured.
     'peerlane-defaults': { args: [root('apps/signaling/dist/main.js'), '--port', '0', '--log-level', 'silent', ...extraArgs], port: /listening on http:\/\/[^:]+:(\d+)/ },
     baseline: { args: [IMPORT_FLAG, root('bench/baseline/tutorial-relay.mjs'), '0'], port: /listening (\d+)/ },
+    peerjs: { args: [IMPORT_FLAG, root('bench/servers/peerjs-server.mjs')], port: /listening (\d+)/, path: '/peerjs' },
     'peerlane-memory': { args: [IMPORT_FLAG, root('bench/servers/peerlane-memory-server.mjs')], port: /listening (\d+)/, ipc: true },
   }[kind]
   const child = spawn(process.execPath, spec.args, { stdio: ['ignore', 'pipe', 'inherit', ...(spec.ipc ? ['ipc'] : [])] })
+  // Generous: on a machine shared with other work, loading a server has taken over 10 s.
   return new Promise((resolve, reject) => {
     let output = ''
     const timer = setTimeout(() => {
       child.kill('SIGKILL')
-      reject(new Error(`${kind} server printed no port within 10 s: ${output}`))
-    }, 10_000)
+      reject(new Error(`${kind} server printed no port within ${START_TIMEOUT_MS / 1000} s: ${output}`))
+    }, START_TIMEOUT_MS)
     child.stdout.on('data', (chunk) => {
       output += chunk
       const match = spec.port.exec(output)
@@ -60,7 +64,7 @@ export function startServer(kind, extraArgs = []) {
       resolve({
         kind,
         pid: child.pid,
-        url: `ws://127.0.0.1:${port}/ws`,
+        url: `ws://127.0.0.1:${port}${spec.path ?? '/ws'}`,
         httpUrl: `http://127.0.0.1:${port}`,
         child,
         stop: () => stop(child),

@@ -11,6 +11,7 @@ export async function memorySection(log) {
   return {
     peers: PEERS,
     peerlane: await measure('peerlane-memory', 'join', log),
+    peerjs: await measure('peerjs', 'peerjs', log),
     baseline: await measure('baseline', 'url-room', log),
   }
 }

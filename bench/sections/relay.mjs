@@ -1,5 +1,5 @@
-// Section 1: what relaying one message costs the server, Peerlane against the baseline relay,
-// driven by the same generator (@peerlane/relay-test's `load`) in the same run.
+// Section 1: what relaying one message costs the server, Peerlane against the baseline relay and
+// the PeerJS server, driven by the same generator (@peerlane/relay-test's `load`) in the same run.
 import { runLoad } from '@peerlane/relay-test'
 import { cpuMs } from '../lib/proc.mjs'
 import { startServer } from '../lib/servers.mjs'
@@ -15,17 +15,22 @@ const WARMUP_MS = 1_000
 const DURATION_MS = 4_000
 
 // Peerlane speaks its protocol (join, then address the peer with `to`); the baseline only knows
-// the tutorial way (`?room=` in the URL, broadcast to the room). Each message has one recipient either way.
-const HANDSHAKE = { peerlane: 'join', baseline: 'url-room' }
+// the tutorial way (`?room=` in the URL, broadcast to the room); PeerJS registers an id in the URL
+// and addresses the peer with `dst`. Each message has one recipient every way.
+const HANDSHAKE = { peerlane: 'join', peerjs: 'peerjs', baseline: 'url-room' }
+export const SERVERS = Object.keys(HANDSHAKE)
+/** What Peerlane's CPU per message is compared with, each in the same run. */
+export const COMPARED = ['baseline', 'peerjs']
 
 export async function relaySection(log) {
-  const servers = { peerlane: await startServer('peerlane'), baseline: await startServer('baseline') }
+  const servers = {}
+  for (const name of SERVERS) servers[name] = await startServer(name)
   const runs = []
   try {
     // Interleaved, so drift over the run (thermal, other tenants) hits both servers alike.
     for (let repeat = 0; repeat < REPEATS; repeat++) {
       for (const scenario of SCENARIOS) {
-        for (const name of ['peerlane', 'baseline']) {
+        for (const name of SERVERS) {
           const run = await measure(servers[name], scenario, `${name}-${scenario.id}-${repeat}`)
           log(`  relay ${scenario.id} ${name} #${repeat + 1}: ${run.cpuMicrosPerMessage.toFixed(2)} µs CPU/msg, ${run.throughput} msg/s, p50 ${run.p50} ms, p99 ${run.p99} ms${run.ok ? '' : ` (PROBLEMS: ${run.problems.join('; ')})`}`)
           runs.push({ scenario: scenario.id, server: name, repeat, ...run })
@@ -88,15 +93,19 @@ async function quiet(pid) {
 function summarizeScenario(scenario, runs) {
   const of = (server, key) => summarize(runs.filter((r) => r.scenario === scenario.id && r.server === server).map((r) => r[key]))
   const result = { scenario: scenario.id, label: scenario.label }
-  for (const server of ['peerlane', 'baseline']) {
+  for (const server of SERVERS) {
     result[server] = { cpuMicrosPerMessage: of(server, 'cpuMicrosPerMessage'), throughput: of(server, 'throughput'), p50: of(server, 'p50'), p99: of(server, 'p99') }
   }
-  // Ratio of medians, plus the spread of per-repeat ratios (each repeat ran both back to back).
-  const ratios = [0, 1, 2].map((repeat) => {
-    const pick = (server) => runs.find((r) => r.scenario === scenario.id && r.server === server && r.repeat === repeat)?.cpuMicrosPerMessage
-    return pick('peerlane') / pick('baseline')
-  }).filter(Number.isFinite)
-  result.cpuRatio = round(result.peerlane.cpuMicrosPerMessage.median / result.baseline.cpuMicrosPerMessage.median, 3)
-  result.cpuRatioPerRepeat = summarize(ratios)
+  // Ratio of medians, plus the spread of per-repeat ratios (each repeat ran the servers back to back).
+  result.cpuRatio = {}
+  result.cpuRatioPerRepeat = {}
+  for (const other of COMPARED) {
+    const ratios = Array.from({ length: REPEATS }, (_, repeat) => {
+      const pick = (server) => runs.find((r) => r.scenario === scenario.id && r.server === server && r.repeat === repeat)?.cpuMicrosPerMessage
+      return pick('peerlane') / pick(other)
+    }).filter(Number.isFinite)
+    result.cpuRatio[other] = round(result.peerlane.cpuMicrosPerMessage.median / result[other].cpuMicrosPerMessage.median, 3)
+    result.cpuRatioPerRepeat[other] = summarize(ratios)
+  }
   return result
 }

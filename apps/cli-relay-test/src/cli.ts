@@ -87,7 +87,7 @@ async function load(argv: readonly string[], io: CliIo): Promise<number> {
     durationMs: duration(values.duration, DEFAULTS.durationMs, '--duration'),
     warmupMs: duration(values.warmup, DEFAULTS.warmupMs, '--warmup', 0),
     window: integer(values.window, DEFAULTS.window, '--window', 1),
-    handshake: oneOf(values.handshake, ['join', 'url-room'] as const, 'join', '--handshake'),
+    handshake: oneOf(values.handshake, ['join', 'url-room', 'peerjs'] as const, 'join', '--handshake'),
     connectTimeoutMs: duration(values['connect-timeout'], DEFAULTS.connectTimeoutMs, '--connect-timeout'),
   })
   if (!config.ok) return usageError(io, config.error, LOAD_USAGE)

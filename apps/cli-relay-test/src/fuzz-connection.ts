@@ -2,7 +2,7 @@ import { CLOSE_CODES, decode, type ServerMessage } from '@peerlane/protocol/code
 import type WebSocket from 'ws'
 import type { Result } from './errors.js'
 import { openSocket } from './open-socket.js'
-import type { FuzzFrame } from './fuzz-cases.js'
+import type { FuzzFrame } from '@peerlane/protocol/testing'
 import { withRoom } from './target-url.js'
 
 const OPEN_ATTEMPTS = 5

@@ -1,6 +1,6 @@
 import { createSignalingServer, type SignalingServer } from '@peerlane/signaling'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { FUZZ_CATEGORIES, generateCases } from './fuzz-cases.js'
+import { FUZZ_CATEGORIES, generateCases } from '@peerlane/protocol/testing'
 import { judge, runFuzz, type FuzzConfig } from './fuzz.js'
 import { UNLIMITED, deadPort } from './test-support.js'
 

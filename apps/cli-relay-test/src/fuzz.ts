@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { Counter } from './counter.js'
-import { DOCUMENTED_CLOSE_CODES, generateCases, type FuzzCase, type FuzzCategory } from './fuzz-cases.js'
+import { DOCUMENTED_CLOSE_CODES, generateCases, type FuzzCase, type FuzzCategory } from '@peerlane/protocol/testing'
 import { FuzzConnection, type Exchange } from './fuzz-connection.js'
 import { RelayTestError } from './errors.js'
 

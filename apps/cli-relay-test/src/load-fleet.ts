@@ -1,14 +1,23 @@
+import { randomUUID } from 'node:crypto'
 import type WebSocket from 'ws'
 import { Counter } from './counter.js'
+import type { FrameDialect } from './load-frames.js'
 import { openSocket, closeSocket } from './open-socket.js'
-import { withRoom } from './target-url.js'
+import { withPeerjsIdentity, withRoom } from './target-url.js'
 
 /**
  * How synthetic peers enter rooms: `join` speaks the Peerlane protocol (join → welcome, then
  * address each message with `to`); `url-room` is the tutorial way (`?room=` in the URL, broadcast
- * to the room), which is what a minimal baseline relay understands.
+ * to the room), which is what a minimal baseline relay understands; `peerjs` is a PeerJS server's
+ * (`?key=&id=&token=` in the URL, wait for `OPEN`, address each message with `dst`; PeerJS has no
+ * rooms, so a room is only which peers address each other).
  */
-export type Handshake = 'join' | 'url-room'
+export type Handshake = 'join' | 'url-room' | 'peerjs'
+
+/** The message format each handshake's server understands. */
+export function dialectOf(handshake: Handshake): FrameDialect {
+  return handshake === 'peerjs' ? 'peerjs' : 'peerlane'
+}
 
 export interface FleetConfig {
   readonly url: URL
@@ -25,9 +34,9 @@ export interface FleetConfig {
 export interface FleetPeer {
   readonly socket: WebSocket
   readonly room: string
-  /** The server-assigned id (`join` handshake). */
+  /** The server-assigned id (`join`), or the id the peer registered with (`peerjs`). */
   readonly peerId: string | undefined
-  /** Whom this peer sends to: the next peer of its room (`join`), or the whole room (`url-room`). */
+  /** Whom this peer sends to: the next peer of its room (`join`, `peerjs`), or the whole room (`url-room`). */
   target: string | undefined
   /** Deliveries one message of this peer makes: 1 when addressed, the room's other members when broadcast. */
   fanout: number
@@ -71,12 +80,23 @@ export async function connectFleet(config: FleetConfig, onConnected?: (connected
 }
 
 async function connectPeer(config: FleetConfig, room: string): Promise<FleetPeer | { code: string }> {
-  const url = config.handshake === 'url-room' ? withRoom(config.url, room) : config.url
-  const opened = await openSocket(url, { timeoutMs: config.connectTimeoutMs, zeroMask: true, skipUTF8Validation: true })
+  const peerjsId = randomUUID()
+  const url =
+    config.handshake === 'url-room' ? withRoom(config.url, room)
+    : config.handshake === 'peerjs' ? withPeerjsIdentity(config.url, peerjsId, config.token ?? randomUUID())
+    : config.url
+  // A PeerJS server speaks first (`OPEN` right after the upgrade): listen before the socket opens.
+  let serverOpen: Promise<{ peerId: string } | { code: string }> | undefined
+  const opened = await openSocket(url, {
+    timeoutMs: config.connectTimeoutMs,
+    zeroMask: true,
+    skipUTF8Validation: true,
+    ...(config.handshake === 'peerjs' ? { onSocket: (socket: WebSocket) => (serverOpen = awaitOpen(socket, config, peerjsId)) } : {}),
+  })
   if (!opened.ok) return { code: opened.error.code }
   const socket = opened.value
   if (config.handshake === 'url-room') return { socket, room, peerId: undefined, target: undefined, fanout: 0 }
-  const welcome = await awaitWelcome(socket, config, room)
+  const welcome = serverOpen ? await serverOpen : await awaitWelcome(socket, config, room)
   if ('code' in welcome) {
     await closeSocket(socket)
     return welcome
@@ -108,6 +128,32 @@ function awaitWelcome(socket: WebSocket, config: FleetConfig, room: string): Pro
     socket.on('message', onMessage)
     socket.once('close', onClose)
     socket.send(JSON.stringify({ type: 'join', room, ...(config.token === undefined ? {} : { token: config.token }) }))
+  })
+}
+
+// A PeerJS server registers the id from the URL and answers `OPEN` (or `ERROR` / `ID-TAKEN`).
+function awaitOpen(socket: WebSocket, config: FleetConfig, peerId: string): Promise<{ peerId: string } | { code: string }> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => finish({ code: 'timeout' }), config.connectTimeoutMs)
+    const finish = (result: { peerId: string } | { code: string }): void => {
+      clearTimeout(timer)
+      socket.off('message', onMessage)
+      socket.off('close', onClose)
+      resolve(result)
+    }
+    const onMessage = (data: Buffer): void => {
+      let message: { type?: unknown }
+      try {
+        message = JSON.parse(data.toString()) as typeof message
+      } catch {
+        return finish({ code: 'bad-open' })
+      }
+      if (message.type === 'OPEN') finish({ peerId })
+      else if (message.type === 'ERROR' || message.type === 'ID-TAKEN') finish({ code: `server:${String(message.type)}` })
+    }
+    const onClose = (code: number): void => finish({ code: `closed:${code}` })
+    socket.on('message', onMessage)
+    socket.once('close', onClose)
   })
 }
 

@@ -9,6 +9,15 @@ describe('load frames', () => {
     expect(readStamp(frame)).toEqual({ seq: 4_294_967_295, sentAtMicros: 1_234_567_890_123 })
   })
 
+  it.each(['offer', 'answer', 'candidate'] as const)('a stamped PeerJS %s addresses its peer with dst and carries the stamp in its payload', (kind) => {
+    const frame = stampFrame(buildTemplate(kind, 'peer-b', 'peerjs'), { seq: 3, sentAtMicros: 5 })
+    const message = JSON.parse(frame.toString()) as { type: string; dst: string; payload: Record<string, unknown> }
+    expect(message).toMatchObject({ type: kind.toUpperCase(), dst: 'peer-b', payload: { type: 'media' } })
+    expect(message.payload[kind === 'candidate' ? 'candidate' : 'sdp']).toBeDefined()
+    // A PeerJS server relays {type, src, dst, payload} re-serialised.
+    expect(readStamp(Buffer.from(JSON.stringify({ ...message, src: 'peer-a' })))).toEqual({ seq: 3, sentAtMicros: 5 })
+  })
+
   it('keeps the stamp readable after a relay re-serialises the message', () => {
     const frame = stampFrame(buildTemplate('offer', undefined), { seq: 7, sentAtMicros: 9 })
     const relayed = Buffer.from(JSON.stringify({ ...JSON.parse(frame.toString()), from: 'x' }))

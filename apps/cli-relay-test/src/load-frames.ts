@@ -6,6 +6,13 @@
  */
 export type RelayKind = 'offer' | 'answer' | 'candidate'
 
+/**
+ * The message format: Peerlane's (`{type, to?, sdp | candidate}`), or the PeerJS server's
+ * (`{type: 'OFFER' | 'ANSWER' | 'CANDIDATE', dst, payload}`, the payload shaped as the PeerJS
+ * client sends it), so one generator drives both with the same SDP and candidate text.
+ */
+export type FrameDialect = 'peerlane' | 'peerjs'
+
 const MARKER = 'x-seq:'
 const MARKER_BYTES = Buffer.from(MARKER)
 const SEQ_DIGITS = 10
@@ -32,14 +39,12 @@ export interface Stamp {
   readonly sentAtMicros: number
 }
 
-/** A frame of `kind`, addressed to `to` when given (Peerlane) or broadcast (tutorial-style relays). */
-export function buildTemplate(kind: RelayKind, to: string | undefined): FrameTemplate {
-  const address = to === undefined ? {} : { to }
-  const message =
-    kind === 'candidate'
-      ? { type: kind, ...address, candidate: { candidate: candidateLine(), sdpMid: '0', sdpMLineIndex: 0 } }
-      : { type: kind, ...address, sdp: { type: kind, sdp: sessionDescription(kind) } }
-  const bytes = Buffer.from(JSON.stringify(message))
+/**
+ * A frame of `kind`, addressed to `to` when given (Peerlane; PeerJS always addresses) or
+ * broadcast (tutorial-style relays).
+ */
+export function buildTemplate(kind: RelayKind, to: string | undefined, dialect: FrameDialect = 'peerlane'): FrameTemplate {
+  const bytes = Buffer.from(JSON.stringify(dialect === 'peerjs' ? peerjsMessage(kind, to) : peerlaneMessage(kind, to)))
   const offset = bytes.indexOf(MARKER_BYTES)
   return { bytes, stampOffset: offset + MARKER_BYTES.length }
 }
@@ -61,6 +66,24 @@ export function readStamp(frame: Buffer): Stamp | undefined {
   const seq = readDigits(frame, start, SEQ_DIGITS)
   const sentAtMicros = readDigits(frame, start + SEQ_DIGITS + 1, TIME_DIGITS)
   return seq < 0 || sentAtMicros < 0 ? undefined : { seq, sentAtMicros }
+}
+
+function peerlaneMessage(kind: RelayKind, to: string | undefined): object {
+  const address = to === undefined ? {} : { to }
+  return kind === 'candidate'
+    ? { type: kind, ...address, candidate: { candidate: candidateLine(), sdpMid: '0', sdpMLineIndex: 0 } }
+    : { type: kind, ...address, sdp: { type: kind, sdp: sessionDescription(kind) } }
+}
+
+// What the PeerJS client (peerjs 1.x) sends for a media connection.
+const PEERJS_CONNECTION = { type: 'media', connectionId: 'mc_relaytest0000' }
+
+function peerjsMessage(kind: RelayKind, dst: string | undefined): object {
+  const payload =
+    kind === 'candidate'
+      ? { candidate: { candidate: candidateLine(), sdpMid: '0', sdpMLineIndex: 0 }, ...PEERJS_CONNECTION }
+      : { sdp: { type: kind, sdp: sessionDescription(kind) }, ...PEERJS_CONNECTION }
+  return { type: kind.toUpperCase(), dst, payload }
 }
 
 function writeDigits(buffer: Buffer, offset: number, width: number, value: number): void {

@@ -1,4 +1,7 @@
+import type { AddressInfo } from 'node:net'
+import type { Server } from 'node:http'
 import { createSignalingServer, type SignalingServer } from '@peerlane/signaling'
+import { PeerServer } from 'peer'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runLoad, type LoadConfig } from './load.js'
 import { UNLIMITED, deadPort } from './test-support.js'
@@ -53,6 +56,23 @@ describe('load', () => {
     const report = await runLoad(config({ handshake: 'url-room', peers: 4, rooms: 2, rate: 100 }))
     expect(report.problems).toEqual([])
     expect(report.received).toBe(report.sent)
+  })
+
+  it('drives a PeerJS server in its own handshake and message format', async () => {
+    const http = await new Promise<Server>((resolve) => {
+      PeerServer({ host: '127.0.0.1', port: 0, path: '/', key: 'peerjs' }, resolve)
+    })
+    try {
+      const url = new URL(`ws://127.0.0.1:${(http.address() as AddressInfo).port}/peerjs`)
+      const report = await runLoad(config({ url, handshake: 'peerjs', peers: 4, rooms: 2, rate: 100 }))
+      expect(report.problems).toEqual([])
+      expect(report.connected).toBe(4)
+      expect(report.sent).toBeGreaterThan(0)
+      expect(report.received).toBe(report.sent)
+    } finally {
+      http.closeAllConnections()
+      await new Promise((resolve) => http.close(resolve))
+    }
   })
 
   it('reports the server’s rate limiting as error frames and lost messages', async () => {

@@ -3,7 +3,7 @@ import { Counter } from './counter.js'
 import { LatencyHistogram, type LatencySummary } from './latency-histogram.js'
 import { buildTemplate, kindOf, readStamp, stampFrame, type FrameTemplate, type RelayKind } from './load-frames.js'
 import { formatCounts } from './load-report.js'
-import { connectFleet, type Fleet, type FleetPeer, type Handshake } from './load-fleet.js'
+import { connectFleet, dialectOf, type Fleet, type FleetPeer, type Handshake } from './load-fleet.js'
 
 export type LoadPhase = 'connecting' | 'warmup' | 'measuring' | 'draining' | 'closing' | 'done'
 
@@ -169,8 +169,9 @@ function createState(): RunState {
 async function drive(config: LoadConfig, fleet: Fleet, state: RunState, enter: (phase: LoadPhase) => void): Promise<number> {
   const senders = fleet.peers.filter((peer) => peer.fanout > 0)
   const templates = new Map<FleetPeer, Record<RelayKind, FrameTemplate>>()
+  const dialect = dialectOf(config.handshake)
   for (const peer of senders) {
-    templates.set(peer, Object.fromEntries(KINDS.map((kind) => [kind, buildTemplate(kind, peer.target)])) as Record<RelayKind, FrameTemplate>)
+    templates.set(peer, Object.fromEntries(KINDS.map((kind) => [kind, buildTemplate(kind, peer.target, dialect)])) as Record<RelayKind, FrameTemplate>)
   }
   const send = (peer: FleetPeer, sentAtMicros: number): void => {
     const template = templates.get(peer)

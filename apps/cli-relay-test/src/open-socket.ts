@@ -11,6 +11,8 @@ export interface OpenSocketOptions {
   readonly zeroMask?: boolean
   /** Skip `ws`'s UTF-8 check of received text frames (the load generator only scans bytes). */
   readonly skipUTF8Validation?: boolean
+  /** Called with the socket as soon as it exists, for listeners that must not miss a frame the server sends on open. */
+  readonly onSocket?: (socket: WebSocket) => void
 }
 
 const zeroMask = (mask: Buffer): void => {
@@ -26,6 +28,7 @@ export function openSocket(url: URL, options: OpenSocketOptions): Promise<Result
       ...(options.zeroMask ? { generateMask: zeroMask } : {}),
       ...(options.skipUTF8Validation ? { skipUTF8Validation: true } : {}),
     })
+    options.onSocket?.(socket)
     const settle = (result: Result<WebSocket>): void => {
       socket.off('open', onOpen)
       socket.off('error', onError)

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { classifyConnectError } from './connect-error.js'
-import { parseTargetUrl } from './target-url.js'
+import { parseTargetUrl, withPeerjsIdentity } from './target-url.js'
 
 describe('target URL', () => {
   it.each([
@@ -29,5 +29,14 @@ describe('connect errors', () => {
     [new Error('Unexpected server response: 404'), 'handshake-rejected'],
   ])('classifies %s as %s', (cause, code) => {
     expect(classifyConnectError(url, cause).code).toBe(code)
+  })
+})
+
+describe('PeerJS identity', () => {
+  it('adds the default key, the id and the token, and keeps a key the URL names', () => {
+    const plain = withPeerjsIdentity(new URL('ws://127.0.0.1:9000/peerjs'), 'id-1', 'tok-1')
+    expect(Object.fromEntries(plain.searchParams)).toEqual({ key: 'peerjs', id: 'id-1', token: 'tok-1' })
+    expect(plain.pathname).toBe('/peerjs')
+    expect(withPeerjsIdentity(new URL('ws://127.0.0.1:9000/peerjs?key=mine'), 'a', 'b').searchParams.get('key')).toBe('mine')
   })
 })

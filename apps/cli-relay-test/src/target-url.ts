@@ -27,3 +27,15 @@ export function withRoom(url: URL, room: string): URL {
   copy.searchParams.set('room', room)
   return copy
 }
+
+/**
+ * The URL a PeerJS client opens: `key` (the server's API key, `peerjs` unless the URL names one),
+ * the peer's chosen `id` and a `token` that guards the id against takeover.
+ */
+export function withPeerjsIdentity(url: URL, id: string, token: string): URL {
+  const copy = new URL(url)
+  if (!copy.searchParams.has('key')) copy.searchParams.set('key', 'peerjs')
+  copy.searchParams.set('id', id)
+  copy.searchParams.set('token', token)
+  return copy
+}

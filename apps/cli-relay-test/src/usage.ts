@@ -64,8 +64,10 @@ Options:
   --duration <time>    measured window, e.g. 30s, 500ms, 2m (default ${DEFAULTS.durationMs / 1000}s)
   --warmup <time>      load before the measured window (default ${DEFAULTS.warmupMs / 1000}s)
   --window <n>         closed loop: messages each peer keeps in flight (default ${DEFAULTS.window})
-  --handshake <kind>   join (Peerlane: join, then address peers with "to") or url-room
-                       (tutorial relays: ?room= in the URL, broadcast) (default join)
+  --handshake <kind>   join (Peerlane: join, then address peers with "to"), url-room
+                       (tutorial relays: ?room= in the URL, broadcast) or peerjs (a PeerJS
+                       server, url ending in /peerjs: ?key=&id=&token=, OFFER/ANSWER/CANDIDATE
+                       addressed with "dst"; key peerjs unless the url names one) (default join)
   --token <token>      join token, for deployments that require one
   --connect-timeout <time>  per-peer connect and join limit (default ${DEFAULTS.connectTimeoutMs / 1000}s)
   --json               print the report as JSON (progress still goes to stderr)

@@ -8,6 +8,8 @@ import { describe, expect, it, vi } from 'vitest'
 import { startServer } from './test-support/client.js'
 import { assertServerSurvivesFuzz } from './test-support/fuzz-harness.js'
 
+// The server asks `validate` whenever its compiled check refuses a frame (and `decode` when the
+// frame is not JSON): both forget `to` here.
 vi.mock('@peerlane/protocol', async (importOriginal) => {
   const real = await importOriginal<typeof import('@peerlane/protocol')>()
   return {
@@ -15,6 +17,11 @@ vi.mock('@peerlane/protocol', async (importOriginal) => {
     decode: (text: string, sender: Sender) => {
       const result = real.decode(text, sender)
       if (sender === 'client' && !result.ok && result.error.path === '/to') return { ok: true, message: JSON.parse(text) as unknown }
+      return result
+    },
+    validate: (value: unknown, sender: Sender) => {
+      const result = real.validate(value, sender)
+      if (sender === 'client' && !result.ok && result.error.path === '/to') return { ok: true, message: value }
       return result
     },
   }

@@ -4,9 +4,9 @@
 // did nothing it must never do: answer `internal`, send a frame that is not a server message,
 // close the socket, or log an error. `fc.assert` shrinks a failure to a small batch and prints
 // the seed and path that replay it (PEERLANE_FUZZ_SEED, PEERLANE_FUZZ_PATH).
+import { ANSWERED_CATEGORIES, fuzzCaseArbitrary, type GeneratedCase } from '@peerlane/protocol/testing'
 import fc from 'fast-check'
 import { WebSocket } from 'ws'
-import { ANSWERED_CATEGORIES, fuzzCaseArbitrary, type GeneratedCase } from '../../../cli-relay-test/src/fuzz-cases.js'
 import { FRAME_ERROR_CODES, expectedClientError, isServerMessage } from './fuzz-oracle.js'
 
 export interface FuzzRunOptions {

@@ -1,8 +1,11 @@
 // The one generator of hostile signaling traffic: `peerlane-relay-test fuzz` samples it with a
 // seed, and the signaling server's own fuzz test runs it under `fc.assert`, so that a failure
 // there shrinks to a small case and prints the seed that replays it.
-import { CLOSE_CODES, WIRE_LIMITS, decode, type ErrorCode } from '@peerlane/protocol/codec'
 import fc from 'fast-check'
+import { CLOSE_CODES } from '../close-codes.js'
+import { decode } from '../decode.js'
+import type { ErrorCode } from '../error-codes.js'
+import { WIRE_LIMITS } from '../limits.js'
 
 export const FUZZ_CATEGORIES = [
   'random-bytes',
