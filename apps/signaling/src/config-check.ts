@@ -25,6 +25,8 @@ const POSITIVE: readonly NumericField[] = [
   'heartbeatIntervalMs',
   'relayLatencySampleEvery',
   'maxPeersPerRoom',
+  'knockTimeoutMs',
+  'maxWaitingPerRoom',
   'maxBufferedAmount',
   'maxConnections',
   'maxConnectionsPerIpPerSecond',

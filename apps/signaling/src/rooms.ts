@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import type { PeerInfo } from '@peerlane/protocol'
+import { RoomModeration, type Knocker, type ModerationOptions } from './room-moderation.js'
 
 /** One encoded text frame: a string, or its UTF-8 bytes (a relayed frame spliced from the client's). */
 export type Frame = string | Buffer
@@ -17,6 +18,15 @@ export interface Member extends Recipient {
 }
 
 export type JoinResult = { readonly ok: true } | { readonly ok: false; readonly code: 'room-full' }
+
+interface Room {
+  /** In order of arrival (the longest-present first). */
+  readonly members: Map<string, Member>
+  readonly moderation: RoomModeration
+}
+
+/** Unlocked rooms whose first member is host: what a registry built without options does. */
+const OPEN_ROOMS: ModerationOptions = { lockNewRooms: false, hostsByArrival: true, knockTimeoutMs: 120_000, maxWaiting: 20 }
 
 export interface RoomStats {
   readonly rooms: number
@@ -36,23 +46,60 @@ export function peerInfo(member: Member): PeerInfo {
  * Rooms and their members, plus the "lobby": connections that have not joined yet but listen to
  * one room's broadcasts. The lobby exists for the classic tutorial client, which only speaks
  * after it has received an offer, so it must hear that offer before it is a member.
+ *
+ * A room exists while it has members or knocks waiting (a locked room keeps its lock for them);
+ * each room owns its moderation (room-moderation.ts).
  */
 export class RoomRegistry {
-  readonly #rooms = new Map<string, Map<string, Member>>()
+  readonly #rooms = new Map<string, Room>()
   readonly #lobby = new Map<string, Set<Recipient>>()
   readonly #maxPeersPerRoom: number
+  readonly #moderation: ModerationOptions
 
-  constructor(maxPeersPerRoom: number) {
+  constructor(maxPeersPerRoom: number, moderation: ModerationOptions = OPEN_ROOMS) {
     this.#maxPeersPerRoom = maxPeersPerRoom
+    this.#moderation = moderation
+  }
+
+  #room(name: string): Room {
+    let room = this.#rooms.get(name)
+    if (room) return room
+    const members = new Map<string, Member>()
+    room = { members, moderation: new RoomModeration(members, this.#moderation, () => this.#dropIfEmpty(name)) }
+    this.#rooms.set(name, room)
+    return room
+  }
+
+  #dropIfEmpty(name: string): void {
+    const room = this.#rooms.get(name)
+    if (room && room.members.size === 0 && room.moderation.waitingCount === 0) this.#rooms.delete(name)
   }
 
   /** Adds `member` to `room` (created on demand). */
   join(room: string, member: Member): JoinResult {
-    const members = this.#rooms.get(room) ?? new Map<string, Member>()
-    if (members.size >= this.#maxPeersPerRoom) return { ok: false, code: 'room-full' }
-    members.set(member.peerId, member)
-    this.#rooms.set(room, members)
+    const existing = this.#rooms.get(room)
+    if (existing && existing.members.size >= this.#maxPeersPerRoom) return { ok: false, code: 'room-full' }
+    this.#room(room).members.set(member.peerId, member)
     return { ok: true }
+  }
+
+  /** True when a join of `room` has to knock (see RoomModeration.mustKnock); new rooms follow `lockNewRooms`. */
+  mustKnock(room: string, admin: boolean): boolean {
+    const existing = this.#rooms.get(room)
+    if (existing) return existing.moderation.mustKnock(admin)
+    return this.#moderation.lockNewRooms && !admin && !this.#moderation.hostsByArrival
+  }
+
+  /** Puts `knocker` in `room`'s waiting list (the room is created on demand, locked). */
+  knock(room: string, knocker: Knocker): JoinResult {
+    const target = this.#room(room)
+    if (target.moderation.knock(knocker) === undefined) return { ok: true }
+    this.#dropIfEmpty(room)
+    return { ok: false, code: 'room-full' }
+  }
+
+  moderation(room: string): RoomModeration | undefined {
+    return this.#rooms.get(room)?.moderation
   }
 
   has(room: string): boolean {
@@ -65,20 +112,20 @@ export class RoomRegistry {
 
   /** Removes `member` from `room`, deleting the room once empty; returns who is left. */
   leave(room: string, member: Member): Member[] {
-    const members = this.#rooms.get(room)
+    const members = this.#rooms.get(room)?.members
     if (!members || members.get(member.peerId) !== member) return []
     members.delete(member.peerId)
-    if (members.size === 0) this.#rooms.delete(room)
+    this.#dropIfEmpty(room)
     return [...members.values()]
   }
 
   member(room: string, peerId: string): Member | undefined {
-    return this.#rooms.get(room)?.get(peerId)
+    return this.#rooms.get(room)?.members.get(peerId)
   }
 
   /** Every member of `room` except the one with `peerId`. */
   others(room: string, peerId: string): Member[] {
-    const members = this.#rooms.get(room)
+    const members = this.#rooms.get(room)?.members
     return members ? [...members.values()].filter((m) => m.peerId !== peerId) : []
   }
 
@@ -100,7 +147,7 @@ export class RoomRegistry {
 
   stats(): RoomStats {
     let peers = 0
-    for (const members of this.#rooms.values()) peers += members.size
+    for (const { members } of this.#rooms.values()) peers += members.size
     return { rooms: this.#rooms.size, peers }
   }
 }
