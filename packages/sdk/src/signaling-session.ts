@@ -77,7 +77,7 @@ export interface SignalingSessionEvents {
 
 // Closes after which reconnecting would be wrong: the server refused this client or its token,
 // or another session of the same identity took over.
-const FINAL_CLOSE_CODES: ReadonlySet<number> = new Set([CLOSE_CODES.policyViolation, CLOSE_CODES.unauthorized, CLOSE_CODES.replaced])
+const FINAL_CLOSE_CODES: ReadonlySet<number> = new Set([CLOSE_CODES.policyViolation, CLOSE_CODES.unauthorized, CLOSE_CODES.replaced, CLOSE_CODES.removed])
 /** Signaling held while reconnecting: at most this many frames and this many encoded bytes. */
 export const OUTBOX_LIMITS = { frames: 512, bytes: 1024 * 1024 } as const
 
@@ -204,6 +204,8 @@ export class SignalingSession extends Emitter<SignalingSessionEvents> {
     if (this.handshake) {
       if (message.type === 'welcome') this.enter(message)
       else if (message.type === 'error') this.refused(PeerlaneError.fromServer(message.code, message.message))
+      // A locked room: the join stays pending until a host admits (welcome) or not (error).
+      else if (message.type === 'waiting') this.emit('control', message)
       else this.options.log.debug(`${message.type} before welcome ignored`)
       return
     }
