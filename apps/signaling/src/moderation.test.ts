@@ -216,11 +216,14 @@ describe('waiting room', () => {
   })
 
   it('charges denied and withdrawn knocks to the join budget', async () => {
-    const server = await startServer({ joinFailuresPerIpPerMinute: 2 })
+    const server = await startServer({ joinFailuresPerIpPerMinute: 3 })
     const ada = await join(server.url, 'r')
     ada.client.send({ type: 'lock', locked: true })
     await roomState(ada.client, (s) => s.locked)
-    // Creating the room cost one join already; one denied knock spends the rest.
+    // Creating the room cost one join already; a withdrawn and a denied knock spend the rest.
+    const quitter = await knock(server.url, 'r')
+    quitter.client.send({ type: 'leave' })
+    await ada.client.nextOfType('knock-ended')
     const carol = await knock(server.url, 'r')
     ada.client.send({ type: 'deny', peer: carol.peerId })
     await carol.client.nextOfType('error')
