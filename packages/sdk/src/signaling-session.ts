@@ -309,7 +309,8 @@ export class SignalingSession extends Emitter<SignalingSessionEvents> {
       await this.open()
     } catch (error) {
       if (this.current !== 'reconnecting') return
-      if (error instanceof PeerlaneError && error.code === 'unauthorized') {
+      // Knocking again after a host said no (or nobody answered) would only ring the hosts again.
+      if (error instanceof PeerlaneError && (error.code === 'unauthorized' || error.code === 'denied' || error.code === 'knock-timeout')) {
         this.end(error)
         return
       }
