@@ -406,7 +406,7 @@ export class Connection implements Recipient, SessionSocket {
   }
 
   #joinNew(room: string, name: string | undefined, identity: string | undefined, capabilities: readonly Capability[], implicit: boolean, ref: string): void {
-    const session = this.#newSession(room, createPeerId(), name, identity, capabilities)
+    const session = this.#newSession(room, createPeerId(), name, identity, capabilities, implicit)
     const result = this.#register(session)
     if (!result.ok) return this.#violate(result.code, { ref })
     this.#enter(session, implicit)
@@ -628,9 +628,9 @@ export class Connection implements Recipient, SessionSocket {
     return registry.has(room) || registry.roomCount < policy.maxRooms
   }
 
-  #newSession(room: string, peerId: string, name: string | undefined, identity: string | undefined, capabilities: readonly Capability[]): Session {
+  #newSession(room: string, peerId: string, name: string | undefined, identity: string | undefined, capabilities: readonly Capability[], implicit = false): Session {
     const { queueLimits, queueBudget } = this.#context.resume
-    return new Session({ peerId, name, room, identity, capabilities, queueLimits, queueBudget }, this)
+    return new Session({ peerId, name, room, identity, capabilities, implicit, queueLimits, queueBudget }, this)
   }
 
   #welcome(session: Session, resumed: boolean): void {

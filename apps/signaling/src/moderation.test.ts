@@ -248,6 +248,19 @@ describe('waiting room', () => {
     expect(await bob.client.nextOfType('welcome')).toMatchObject({ peerId: bob.peerId, capabilities: ['publish-audio', 'publish-video', 'share-screen', 'send-files'] })
   })
 
+  it('never sends room-state to a tutorial client (it gets no welcome), not even when it inherits the host role', async () => {
+    const server = await startServer()
+    const ada = await join(server.url, 'r')
+    const tutorial = await connect(`${server.url}/?room=r`)
+    tutorial.send({ type: 'offer', sdp: 'v=0\r\n' })
+    const { peer } = await ada.client.nextOfType('peer-joined')
+    const bob = await join(server.url, 'r')
+    ada.client.send({ type: 'leave' })
+    expect(await roomState(bob.client, (s) => s.hosts.includes(peer.peerId))).toMatchObject({ hosts: [peer.peerId] })
+    await tutorial.sync()
+    expect(tutorial.received.filter((m) => m.type === 'room-state')).toEqual([])
+  })
+
   it('keeps a tutorial client that relays without join out of a locked room', async () => {
     const server = await startServer()
     const { ada } = await lockedRoom(server.url)

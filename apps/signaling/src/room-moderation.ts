@@ -93,7 +93,7 @@ export class RoomModeration {
       this.#hosts.set(member.peerId, admin ? 'admin' : 'host')
       return this.#broadcast()
     }
-    member.send(this.#state(false))
+    if (member.hearsRoomState !== false) member.send(this.#state(false))
   }
 
   /** A member resumed its session: it hears the room state again after its `welcome`. */
@@ -198,7 +198,9 @@ export class RoomModeration {
   #broadcast(): void {
     const forMembers = this.#state(false)
     const forHosts = this.#hosts.size === 0 ? forMembers : this.#state(true)
-    for (const member of this.#members.values()) member.send(this.#hosts.has(member.peerId) ? forHosts : forMembers)
+    for (const member of this.#members.values()) {
+      if (member.hearsRoomState !== false) member.send(this.#hosts.has(member.peerId) ? forHosts : forMembers)
+    }
   }
 
   #toHosts(frame: Frame): void {

@@ -15,6 +15,8 @@ export interface Recipient {
 export interface Member extends Recipient {
   readonly peerId: string
   readonly name?: string | undefined
+  /** False for a classic tutorial client, which gets no `welcome` and so no `room-state` either. */
+  readonly hearsRoomState?: boolean
 }
 
 export type JoinResult = { readonly ok: true } | { readonly ok: false; readonly code: 'room-full' }

@@ -21,6 +21,8 @@ export interface SessionOptions {
   readonly identity?: string | undefined
   /** What the session may do (`welcome.capabilities`). */
   readonly capabilities: readonly Capability[]
+  /** A classic tutorial client's session (joined by relaying): it hears no `room-state`. */
+  readonly implicit?: boolean
   /** What may wait while the session is detached (the oldest frames are dropped first past it). */
   readonly queueLimits: QueueLimits
   readonly queueBudget: QueueBudget
@@ -39,6 +41,7 @@ export class Session implements Member {
   readonly capabilities: readonly Capability[]
   /** What its descriptions may send; undefined when it may send everything (no SDP to read). */
   readonly mediaGrant: MediaGrant | undefined
+  readonly hearsRoomState: boolean
   #socket: SessionSocket | undefined
   readonly #queueLimits: QueueLimits
   readonly #queueBudget: QueueBudget
@@ -54,6 +57,7 @@ export class Session implements Member {
     this.identity = options.identity
     this.capabilities = options.capabilities
     this.mediaGrant = mediaGrantOf(options.capabilities)
+    this.hearsRoomState = options.implicit !== true
     this.#queueLimits = options.queueLimits
     this.#queueBudget = options.queueBudget
     this.#socket = socket
