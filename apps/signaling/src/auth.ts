@@ -1,4 +1,4 @@
-import { PeerName, WIRE_LIMITS, normalizeName } from '@peerlane/protocol'
+import { CAPABILITIES, DEFAULT_CAPABILITIES, PeerName, WIRE_LIMITS, isCapability, normalizeName, type Capability } from '@peerlane/protocol'
 import { Value } from '@sinclair/typebox/value'
 import { SignJWT, errors, importJWK, importPKCS8, importSPKI, jwtVerify, type CryptoKey, type JWK, type JWTPayload } from 'jose'
 
@@ -13,12 +13,9 @@ export interface RoomTokenClaims {
   readonly identity: string
   /** Display name; when present it wins over the `name` the client puts in `join`. */
   readonly name?: string | undefined
+  /** What the session may do: the `caps` claim, or the protocol's DEFAULT_CAPABILITIES without one. */
   readonly capabilities: readonly Capability[]
 }
-
-/** What a token may grant. The server verifies and keeps them; applications decide what they allow. */
-export const CAPABILITIES = ['publish-video', 'share-screen', 'send-files', 'room-admin'] as const
-export type Capability = (typeof CAPABILITIES)[number]
 
 export type AuthFailureReason = 'missing' | 'malformed' | 'bad-signature' | 'expired' | 'wrong-room'
 
@@ -84,6 +81,7 @@ export interface MintOptions {
   readonly room: string
   readonly identity: string
   readonly name?: string | undefined
+  /** Exactly what the token grants (`caps`); left out, the token grants DEFAULT_CAPABILITIES. */
   readonly capabilities?: readonly Capability[] | undefined
   /** Lifetime in seconds. */
   readonly ttlSeconds: number
@@ -104,13 +102,14 @@ export async function mintToken(options: MintOptions): Promise<string> {
   if (options.identity.length === 0) throw new AuthConfigError('identity must not be empty')
   if (!(options.ttlSeconds > 0)) throw new AuthConfigError('ttlSeconds must be positive')
   if (options.name !== undefined && readName(options.name) === undefined) throw new AuthConfigError(NAME_CLAIM_INVALID)
-  const unknown = (options.capabilities ?? []).filter((cap) => !(CAPABILITIES as readonly string[]).includes(cap))
+  const unknown = (options.capabilities ?? []).filter((cap) => !isCapability(cap))
   if (unknown.length > 0) throw new AuthConfigError(`unknown capabilities: ${unknown.join(', ')} (known: ${CAPABILITIES.join(', ')})`)
 
   const now = options.now ?? Math.floor(Date.now() / 1000)
   const payload: JWTPayload = { room: options.room }
   if (options.name !== undefined) payload.name = options.name
-  if (options.capabilities?.length) payload.caps = [...options.capabilities]
+  // An empty list is kept: it grants nothing, where no claim grants the defaults.
+  if (options.capabilities !== undefined) payload.caps = [...options.capabilities]
   const jwt = new SignJWT(payload).setSubject(options.identity).setIssuedAt(now).setExpirationTime(now + options.ttlSeconds)
   const token =
     options.secret !== undefined
@@ -167,7 +166,7 @@ function readClaims(payload: JWTPayload): RoomTokenClaims | string {
   if (name !== undefined && normalizedName === undefined) return NAME_CLAIM_INVALID
   if (caps !== undefined && (!Array.isArray(caps) || !caps.every((cap) => typeof cap === 'string'))) return 'Token caps claim must be an array of strings'
   // Unknown capabilities are ignored rather than refused, so a backend can grant newer ones first.
-  const capabilities = ((caps ?? []) as string[]).filter((cap): cap is Capability => (CAPABILITIES as readonly string[]).includes(cap))
+  const capabilities = caps === undefined ? DEFAULT_CAPABILITIES : (caps as string[]).filter(isCapability)
   return { room, identity: sub, name: normalizedName, capabilities }
 }
 

@@ -97,6 +97,18 @@ describe('parseCliArgs', () => {
   })
 })
 
+describe('parseCliArgs: the waiting room', () => {
+  it('reads --lock-rooms and PEERLANE_LOCK_ROOMS, and the knock limits', () => {
+    expect(parseCliArgs(['--lock-rooms', '--knock-timeout-ms', '60000', '--max-waiting-per-room', '5'], {})).toMatchObject({
+      ok: true,
+      options: { settings: { lockRooms: true, knockTimeoutMs: 60_000, maxWaitingPerRoom: 5 } },
+    })
+    expect(parseCliArgs([], { PEERLANE_LOCK_ROOMS: 'true' })).toMatchObject({ ok: true, options: { settings: { lockRooms: true } } })
+    expect(parseCliArgs([], { PEERLANE_LOCK_ROOMS: '0' })).toMatchObject({ ok: true, options: { settings: { lockRooms: false } } })
+    expect(parseCliArgs([], { PEERLANE_LOCK_ROOMS: 'yes' })).toMatchObject({ ok: false, error: expect.stringMatching(/^PEERLANE_LOCK_ROOMS must/) })
+  })
+})
+
 describe('parseCliArgs: proxies, origin, metrics and connection budgets', () => {
   it('reads them from flags and the environment', () => {
     const argv = ['--trust-proxy', '127.0.0.1, 10.0.0.0/8', '--public-url', 'https://call.example.com', '--metrics-port', '9100', '--metrics-public']

@@ -24,6 +24,8 @@ type NumericSetting =
   | 'maxPayload'
   | 'heartbeatIntervalMs'
   | 'maxPeersPerRoom'
+  | 'knockTimeoutMs'
+  | 'maxWaitingPerRoom'
   | 'maxBufferedAmount'
   | 'maxConnections'
   | 'maxConnectionsPerIpPerSecond'
@@ -48,7 +50,7 @@ type NumericSetting =
   | 'clusterHeartbeatMs'
 
 export type CliSettings = Partial<
-  Pick<SignalingConfig, NumericSetting | 'authSecret' | 'authPublicKey' | 'duplicateIdentity' | 'allowedOrigins' | NetworkSetting | TurnSetting | 'redisUrl'>
+  Pick<SignalingConfig, NumericSetting | 'lockRooms' | 'authSecret' | 'authPublicKey' | 'duplicateIdentity' | 'allowedOrigins' | NetworkSetting | TurnSetting | 'redisUrl'>
 > & {
   /** A file holding the ES256 public key; main.ts reads it. */
   readonly authPublicKeyFile?: string
@@ -67,6 +69,8 @@ const NUMERIC_SETTINGS: readonly (readonly [flag: string, env: string, field: Nu
   ['max-payload', 'PEERLANE_MAX_PAYLOAD', 'maxPayload', 'largest frame in bytes; bigger closes with 1009'],
   ['heartbeat-interval-ms', 'PEERLANE_HEARTBEAT_INTERVAL_MS', 'heartbeatIntervalMs', 'ping interval; a socket missing a pong is cut'],
   ['max-peers-per-room', 'PEERLANE_MAX_PEERS_PER_ROOM', 'maxPeersPerRoom', 'peers per room; more get room-full'],
+  ['knock-timeout-ms', 'PEERLANE_KNOCK_TIMEOUT_MS', 'knockTimeoutMs', 'a knock on a locked room waits this long for a host'],
+  ['max-waiting-per-room', 'PEERLANE_MAX_WAITING_PER_ROOM', 'maxWaitingPerRoom', 'knocks waiting in one room; more get room-full'],
   ['max-buffered-amount', 'PEERLANE_MAX_BUFFERED_AMOUNT', 'maxBufferedAmount', 'bytes queued to a client that stopped reading before it is cut'],
   ['max-connections', 'PEERLANE_MAX_CONNECTIONS', 'maxConnections', 'open connections; more are closed with 1013'],
   ['max-connections-per-ip', 'PEERLANE_MAX_CONNECTIONS_PER_IP', 'maxConnectionsPerIpPerSecond', 'new connections per second per IP; more closed with 1013'],
@@ -100,6 +104,7 @@ export function settingOption(field: string): string | undefined {
 
 const OTHER_SETTINGS: Readonly<Record<string, string>> = {
   duplicateIdentity: '--duplicate-identity / PEERLANE_DUPLICATE_IDENTITY',
+  lockRooms: '--lock-rooms / PEERLANE_LOCK_ROOMS',
   allowedOrigins: '--allowed-origins / PEERLANE_ALLOWED_ORIGINS',
   authSecret: '--auth-secret / PEERLANE_AUTH_SECRET',
   authPublicKey: '--auth-public-key / PEERLANE_AUTH_PUBLIC_KEY',
@@ -149,6 +154,8 @@ ${usageLine('--auth-secret <s>', 'PEERLANE_AUTH_SECRET', 'HS256 secret, at least
 ${usageLine('--auth-public-key <pem|jwk>', 'PEERLANE_AUTH_PUBLIC_KEY', 'ES256 public key (PEM "PUBLIC KEY" or JWK JSON)')}
 ${usageLine('--auth-public-key-file <path>', 'PEERLANE_AUTH_PUBLIC_KEY_FILE', 'the same, read from a file')}
 ${usageLine('--duplicate-identity <policy>', 'PEERLANE_DUPLICATE_IDENTITY', `replace|reject a second session of a token identity (default ${DEFAULT_CONFIG.duplicateIdentity})`)}
+${usageLine('--lock-rooms', 'PEERLANE_LOCK_ROOMS=1', 'new rooms start locked: joins knock until a host admits them')}
+${usageLine('', '', '(hosts: the first member, or room-admin tokens; default off)')}
 ${usageLine('--allowed-origins <list>', 'PEERLANE_ALLOWED_ORIGINS', 'comma-separated browser origins allowed besides this server\'s')}
 ${usageLine('', '', 'own and localhost ones; * allows all. Clients without Origin pass.')}
 
@@ -208,6 +215,7 @@ const SERVER_OPTIONS = {
   'metrics-port': { type: 'string' },
   'metrics-public': { type: 'boolean' },
   'redis-url': { type: 'string' },
+  'lock-rooms': { type: 'boolean' },
   ...Object.fromEntries(NUMERIC_SETTINGS.map(([flag]) => [flag, { type: 'string' as const }])),
   help: { type: 'boolean', short: 'h' },
 } as const satisfies NonNullable<ParseArgsConfig['options']>
@@ -341,6 +349,12 @@ export function parseCliArgs(argv: readonly string[], env: Readonly<Record<strin
       return { ok: false, error: `${metricsPort.source} must be an integer from 0 to 65535, got "${metricsPort.value}"` }
     }
     settings.metricsPort = Number(metricsPort.value)
+  }
+  const lockRoomsEnv = env.PEERLANE_LOCK_ROOMS
+  if (values['lock-rooms'] === true) settings.lockRooms = true
+  else if (lockRoomsEnv !== undefined && lockRoomsEnv !== '') {
+    if (!/^(1|true|0|false)$/i.test(lockRoomsEnv)) return { ok: false, error: `PEERLANE_LOCK_ROOMS must be 1, true, 0 or false, got "${lockRoomsEnv}"` }
+    settings.lockRooms = /^(1|true)$/i.test(lockRoomsEnv)
   }
   const metricsPublicEnv = env.PEERLANE_METRICS_PUBLIC
   if (values['metrics-public'] === true) settings.metricsPublic = true

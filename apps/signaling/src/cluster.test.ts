@@ -68,6 +68,10 @@ describe('cluster mode configuration', () => {
     await expect(startServer({ redisUrl: redis.url })).rejects.toMatchObject({ code: 'PEERLANE_ERR_CONFIG', field: 'resumeSecret' })
     await expect(startServer({ redisUrl: 'http://127.0.0.1:6379', resumeSecret: SECRET })).rejects.toMatchObject({ code: 'PEERLANE_ERR_CONFIG', field: 'redisUrl' })
   })
+
+  it('refuses locked rooms: a lock held by one node would not stop joins on another', async () => {
+    await expect(startServer({ redisUrl: redis.url, resumeSecret: SECRET, lockRooms: true })).rejects.toMatchObject({ code: 'PEERLANE_ERR_CONFIG', field: 'lockRooms' })
+  })
 })
 
 describe('cluster mode', () => {
@@ -86,6 +90,13 @@ describe('cluster mode', () => {
     // Rooms and peers per node: the other node's peers are not counted here.
     const health = (await (await fetch(`${one.httpUrl}/healthz`)).json()) as { peers: number }
     expect(health.peers).toBe(2)
+  })
+
+  it('refuses host actions, which are not cluster-wide yet', async () => {
+    const one = await node()
+    const ada = await join(one.url, nextRoom())
+    ada.client.send({ type: 'lock', locked: true })
+    expect(await ada.client.nextOfType('error')).toMatchObject({ code: 'not-permitted', ref: 'lock', message: 'Host actions are not available in cluster mode yet' })
   })
 
   it('relays offers and candidates between nodes, stamped with the sender id by its own node', async () => {

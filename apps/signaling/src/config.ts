@@ -19,6 +19,16 @@ export interface SignalingConfig {
   relayLatencySampleEvery?: number
   /** Peers a room may hold; one more gets a `room-full` error. */
   maxPeersPerRoom?: number
+  /**
+   * New rooms start locked: a join knocks and waits until a host admits it. In open mode the
+   * first member of a room is its host and goes straight in; with room tokens `room-admin`
+   * sessions go straight in and everyone else waits for one of them.
+   */
+  lockRooms?: boolean
+  /** How long a knock on a locked room waits for a host before the error `knock-timeout`. */
+  knockTimeoutMs?: number
+  /** Knocks one room holds at once; one more gets `room-full`. */
+  maxWaitingPerRoom?: number
   /** ICE servers announced to every peer in `welcome` (static STUN/TURN; TURN from `turnSecret` is added after them). */
   iceServers?: IceServer[]
   /**
@@ -133,6 +143,9 @@ export interface ResolvedConfig {
   readonly heartbeatIntervalMs: number
   readonly relayLatencySampleEvery: number
   readonly maxPeersPerRoom: number
+  readonly lockRooms: boolean
+  readonly knockTimeoutMs: number
+  readonly maxWaitingPerRoom: number
   readonly iceServers: readonly IceServer[]
   readonly turnSecret: string | undefined
   readonly turnUrls: readonly string[]
@@ -190,6 +203,11 @@ export const DEFAULT_CONFIG = {
   // Reading the clock and observing on every frame costs more than the histogram is worth.
   relayLatencySampleEvery: 16,
   maxPeersPerRoom: 50,
+  lockRooms: false,
+  // Time for a host to notice the knock and answer; the waiting client is told this in `waiting`.
+  knockTimeoutMs: 120_000,
+  // Enough for a class arriving at once; a host reads every name, so far more is noise or abuse.
+  maxWaitingPerRoom: 20,
   iceServers: [] as readonly IceServer[],
   turnUrls: [] as readonly string[],
   // Long enough that a call rarely sees a renewal, short enough that a leaked credential soon dies.
@@ -256,6 +274,9 @@ export function resolveConfig(config: SignalingConfig = {}): ResolvedConfig {
     heartbeatIntervalMs: config.heartbeatIntervalMs ?? DEFAULT_CONFIG.heartbeatIntervalMs,
     relayLatencySampleEvery: config.relayLatencySampleEvery ?? DEFAULT_CONFIG.relayLatencySampleEvery,
     maxPeersPerRoom: config.maxPeersPerRoom ?? DEFAULT_CONFIG.maxPeersPerRoom,
+    lockRooms: config.lockRooms ?? DEFAULT_CONFIG.lockRooms,
+    knockTimeoutMs: config.knockTimeoutMs ?? DEFAULT_CONFIG.knockTimeoutMs,
+    maxWaitingPerRoom: config.maxWaitingPerRoom ?? DEFAULT_CONFIG.maxWaitingPerRoom,
     iceServers: config.iceServers ?? DEFAULT_CONFIG.iceServers,
     turnSecret: config.turnSecret,
     turnUrls: config.turnUrls ?? DEFAULT_CONFIG.turnUrls,

@@ -1,13 +1,18 @@
 import {
+  DEFAULT_CAPABILITIES,
   PROTOCOL_VERSION,
+  descriptionOf,
   encode,
   isRoomName,
+  type Capability,
   type ClientMessage,
   type Join,
+  type MuteRequested,
   type PeerJoined,
   type PeerLeft,
   type PeerLeftReason,
   type RelayMessage,
+  type Waiting,
   type Welcome,
 } from '@peerlane/protocol'
 import type { Logger } from 'pino'
@@ -21,9 +26,11 @@ import { decodeFrame, frameBuffer, frameBytes, limitFrame } from './frame-pipeli
 import type { QueueBudget, QueueLimits } from './frame-queue.js'
 import type { IceServersFor } from './ice-server-source.js'
 import { FrameGuard } from './limits.js'
+import { grantExceeded } from './media-grant.js'
 import { errorFrame, type ErrorDetail } from './messages.js'
 import type { ConnectionPolicy } from './policy.js'
-import type { ResumeTokens } from './resume-token.js'
+import type { ResumeClaims, ResumeTokens } from './resume-token.js'
+import type { AdmitRefusal, Knocker } from './room-moderation.js'
 import { relay, type ReceivedFrame } from './router.js'
 import { createPeerId, isLocal, peerInfo, type Frame, type JoinResult, type Recipient, type RoomRegistry } from './rooms.js'
 import { Session, type SessionSocket } from './session.js'
@@ -54,6 +61,8 @@ export interface ConnectionContext {
   readonly openPerAddress: ConnectionBudget
   /** True for the frames whose relay latency is observed (a sample: see `relayLatencySampleEvery`). */
   readonly sampleLatency: () => boolean
+  /** How long a knock on a locked room waits (`waiting.timeoutMs`). */
+  readonly knockTimeoutMs: number
 }
 
 /** The room of a client that relays before it joins: `?room=` of its connection URL when valid. */
@@ -67,10 +76,22 @@ const TO_MEMBERS = { toLobby: false } as const
 const LOST: Handover = { overflowed: true, drain: () => [] }
 
 /**
- * `lobby`: in no room, hearing its URL room's broadcasts (see RoomRegistry). `joined`: a member.
- * `closed`: the socket is gone; frames still queued behind a token check are dropped.
+ * `lobby`: in no room, hearing its URL room's broadcasts (see RoomRegistry). `waiting`: knocked on
+ * a locked room, hearing nothing of it until a host admits it. `joined`: a member. `closed`: the
+ * socket is gone; frames still queued behind a token check are dropped.
  */
-export type ConnectionState = 'lobby' | 'joined' | 'closed'
+export type ConnectionState = 'lobby' | 'waiting' | 'joined' | 'closed'
+
+/** A knock in progress: who this connection will be once admitted. */
+interface Knock {
+  readonly room: string
+  readonly knocker: Knocker
+  readonly identity: string | undefined
+  readonly capabilities: readonly Capability[]
+}
+
+/** Messages a waiting client may send: anything else could reach or probe the room. */
+const WHILE_WAITING: ReadonlySet<string> = new Set(['leave', 'ping'])
 
 interface Membership {
   readonly session: Session
@@ -111,6 +132,7 @@ function onClose(this: WebSocket, code: number): void {
 export class Connection implements Recipient, SessionSocket {
   #state: ConnectionState = 'lobby'
   #membership: Membership | undefined
+  #knock: Knock | undefined
   // Frames wait here while a join's token is verified (asynchronously), so none overtakes the
   // join; otherwise each frame is handled at once, with no promise per frame on the hot path.
   #backlog: Promise<void> | undefined
@@ -146,8 +168,9 @@ export class Connection implements Recipient, SessionSocket {
   }
 
   #logBindings(): Record<string, string> {
-    const session = this.#membership?.session
-    return session ? { remote: this.#remote, room: session.room, peerId: session.peerId } : { remote: this.#remote }
+    const member = this.#membership?.session ?? this.#knock?.knocker
+    const room = this.#membership?.session.room ?? this.#knock?.room
+    return member && room ? { remote: this.#remote, room, peerId: member.peerId } : { remote: this.#remote }
   }
 
   get state(): ConnectionState {
@@ -163,9 +186,10 @@ export class Connection implements Recipient, SessionSocket {
     this.#state = next
     const { registry, sweeper } = this.#context
     if (previous === 'lobby') registry.unlisten(this.#lobbyRoom, this)
-    if (next === 'joined') sweeper.joinedRoom(this)
+    // A knock has its own deadline (knockTimeoutMs), so waiting is out of the join deadline.
+    if (next === 'joined' || next === 'waiting') sweeper.joinedRoom(this)
     // A socket that leaves its room has the join timeout again, but no longer hears the lobby.
-    if (previous === 'joined' && next === 'lobby') {
+    if ((previous === 'joined' || previous === 'waiting') && next === 'lobby') {
       this.lobbySince = performance.now()
       sweeper.enteredLobby(this)
     }
@@ -210,6 +234,13 @@ export class Connection implements Recipient, SessionSocket {
   replaced(): void {
     this.#forget()
     this.#violate('resumed-elsewhere')
+  }
+
+  /** A host removed this connection's session (the room hears `peer-left` from the host's side). */
+  removed(): void {
+    this.#forget()
+    this.#log.debug('removed by a host')
+    this.#violate('removed')
   }
 
   /** Does what VIOLATIONS says about `violation`: tell the client, count it, close. */
@@ -295,10 +326,14 @@ export class Connection implements Recipient, SessionSocket {
 
   /** `arrivedAt`: when the frame arrived, for the relay latency histogram; 0 when it is not sampled. */
   #dispatch(message: ClientMessage, frame: ReceivedFrame, arrivedAt: number): Promise<void> | undefined {
+    if (this.#state === 'waiting' && !WHILE_WAITING.has(message.type)) {
+      return void this.#violate(message.type === 'join' ? 'already-joined' : 'not-in-room', { ref: message.type })
+    }
     switch (message.type) {
       case 'join':
         return this.#join(message)
       case 'leave':
+        if (this.#knock) return void this.#withdraw('lobby')
         if (!this.#membership) return void this.#violate('not-in-room', { ref: 'leave' })
         return void this.#leave()
       case 'ping':
@@ -308,6 +343,13 @@ export class Connection implements Recipient, SessionSocket {
       case 'answer':
       case 'candidate':
         return void this.#relay(message, frame, arrivedAt)
+      case 'lock':
+      case 'admit':
+      case 'deny':
+      case 'remove':
+      case 'ask-mute':
+      case 'make-host':
+        return void this.#moderate(message)
     }
   }
 
@@ -338,32 +380,52 @@ export class Connection implements Recipient, SessionSocket {
   }
 
   #admitLocally(message: Join, claims: RoomTokenClaims | undefined): void {
-    const { policy } = this.#context
+    const { registry } = this.#context
     const identity = claims?.identity
-    const holder = identity === undefined ? undefined : policy.identities.holder(message.room, identity)
-    // Resuming its own session is not a duplicate of the identity.
-    const resumesHolder = holder !== undefined && this.#resumable(message.resumeToken, message.room, identity)?.peerId === holder.session.peerId
-    if (holder && !resumesHolder) {
-      if (policy.duplicateIdentity === 'reject') return this.#failJoin('identity-in-use')
-      holder.evict()
-    }
+    // Open mode grants every publish capability; a token grants what it lists (auth.ts).
+    const capabilities = claims?.capabilities ?? DEFAULT_CAPABILITIES
     // A name in the token was set by the application's backend and wins over the client's.
     const name = claims?.name ?? message.name
-    if (!this.#resume({ ...message, name }, identity)) this.#joinNew(message.room, name, identity, false, 'join')
-    const membership = this.#membership
-    if (claims && membership) {
-      policy.identities.claim(message.room, claims.identity, { session: membership.session, evict: () => this.#evict(membership.session) })
+    const resumable = this.#resumable(message.resumeToken, message.room, identity)
+    // A valid resume token proves an earlier admission to this room, so it resumes past a lock.
+    if (!resumable && registry.mustKnock(message.room, capabilities.includes('room-admin'))) {
+      return this.#knockOn(message.room, name, identity, capabilities)
     }
+    const conflict = this.#identityConflict(message.room, identity, resumable)
+    if (conflict) return this.#failJoin(conflict)
+    if (!(resumable && this.#resume(resumable, name, capabilities))) this.#joinNew(message.room, name, identity, capabilities, false, 'join')
+    this.#claimIdentity()
   }
 
-  #joinNew(room: string, name: string | undefined, identity: string | undefined, implicit: boolean, ref: string): void {
-    const session = this.#newSession(room, createPeerId(), name, identity)
+  /**
+   * A live session of the same token identity in `room`: replaced (evicted) or, with
+   * `duplicateIdentity: reject`, the reason this join is refused. Resuming its own session is
+   * not a duplicate.
+   */
+  #identityConflict(room: string, identity: string | undefined, resumable: ResumeClaims | undefined): 'identity-in-use' | undefined {
+    const { policy } = this.#context
+    const holder = identity === undefined ? undefined : policy.identities.holder(room, identity)
+    if (!holder || resumable?.peerId === holder.session.peerId) return undefined
+    if (policy.duplicateIdentity === 'reject') return 'identity-in-use'
+    holder.evict()
+    return undefined
+  }
+
+  #claimIdentity(): void {
+    const session = this.#membership?.session
+    if (session?.identity === undefined) return
+    this.#context.policy.identities.claim(session.room, session.identity, { session, evict: () => this.#evict(session) })
+  }
+
+  #joinNew(room: string, name: string | undefined, identity: string | undefined, capabilities: readonly Capability[], implicit: boolean, ref: string): void {
+    const session = this.#newSession(room, createPeerId(), name, identity, capabilities, implicit)
     const result = this.#register(session)
     if (!result.ok) return this.#violate(result.code, { ref })
     this.#enter(session, implicit)
     this.#log.debug({ implicit }, 'joined')
     if (!implicit) this.#welcome(session, false)
     this.#announce(session, implicit)
+    this.#context.registry.moderation(room)?.arrived(session, capabilities.includes('room-admin'))
   }
 
   /**
@@ -392,12 +454,19 @@ export class Connection implements Recipient, SessionSocket {
     cluster.mirror(room, result.members)
     // A session another node held comes with the frames queued there (lost with a dead node).
     const handover: Handover | undefined = result.from && (result.from.alive ? await cluster.takeOver(room, result.peerId, result.from.node) : LOST)
-    this.#enterClustered(room, result, handover, identity, cluster)
+    this.#enterClustered(room, result, handover, identity, claims?.capabilities ?? DEFAULT_CAPABILITIES, cluster)
   }
 
-  #enterClustered(room: string, result: Extract<ClusterJoinResult, { ok: true }>, handover: Handover | undefined, identity: string | undefined, cluster: Cluster): void {
+  #enterClustered(
+    room: string,
+    result: Extract<ClusterJoinResult, { ok: true }>,
+    handover: Handover | undefined,
+    identity: string | undefined,
+    capabilities: readonly Capability[],
+    cluster: Cluster,
+  ): void {
     const { registry, policy } = this.#context
-    const session = this.#newSession(room, result.peerId, result.name, identity)
+    const session = this.#newSession(room, result.peerId, result.name, identity, capabilities)
     registry.add(room, session)
     const queued = handover?.drain() ?? []
     if (identity !== undefined) policy.identities.claim(room, identity, { session, evict: () => this.#evict(session) })
@@ -413,6 +482,7 @@ export class Connection implements Recipient, SessionSocket {
     // Moved from another node: the room knows the peer already, only where it lives changed.
     if (handover) cluster.up(session)
     else this.#announce(session, false)
+    registry.moderation(room)?.arrived(session, capabilities.includes('room-admin'))
     this.#log.debug({ resumed: result.resumed, moved: handover !== undefined }, 'joined through the cluster')
   }
 
@@ -420,6 +490,128 @@ export class Connection implements Recipient, SessionSocket {
     if (evict.node !== cluster.nodeId) return cluster.evict(evict.node, room, identity, evict.peerId)
     const holder = this.#context.policy.identities.holder(room, identity)
     if (holder?.session.peerId === evict.peerId) holder.evict()
+  }
+
+  // ── waiting room ───────────────────────────────────────────────────────────────────────────
+
+  /** Knocks on a locked room: the client waits (`waiting`), hearing nothing of the room, until a host answers. */
+  #knockOn(room: string, name: string | undefined, identity: string | undefined, capabilities: readonly Capability[]): void {
+    const { registry, policy, knockTimeoutMs } = this.#context
+    // Refused now rather than at admission, so a knock never evicts anyone.
+    if (identity !== undefined && policy.duplicateIdentity === 'reject' && policy.identities.holder(room, identity)) {
+      return this.#failJoin('identity-in-use')
+    }
+    const knocker: Knocker = {
+      peerId: createPeerId(),
+      name,
+      admitted: (by) => this.#admitted(by),
+      turnedAway: (code) => this.#turnedAway(code),
+    }
+    const created = !registry.has(room)
+    this.#knock = { room, knocker, identity, capabilities }
+    this.#setState('waiting')
+    const result = registry.knock(room, knocker)
+    if (!result.ok) {
+      this.#knock = undefined
+      this.#setState('lobby')
+      return this.#failJoin(result.code)
+    }
+    if (created) policy.joinBudget.take(this.#address)
+    this.#log.debug('knocked')
+    this.deliver(encode({ type: 'waiting', peerId: knocker.peerId, timeoutMs: knockTimeoutMs } satisfies Waiting))
+  }
+
+  /** A host admitted this connection's knock: it joins as a new member (RoomModeration.admit). */
+  #admitted(by: string): AdmitRefusal | undefined {
+    const knock = this.#knock
+    if (!knock || this.#state !== 'waiting') return 'unknown-peer'
+    const { room, knocker, identity, capabilities } = knock
+    const conflict = this.#identityConflict(room, identity, undefined)
+    if (conflict) return conflict
+    const session = this.#newSession(room, knocker.peerId, knocker.name, identity, capabilities)
+    const result = this.#context.registry.join(room, session)
+    if (!result.ok) return result.code
+    this.#knock = undefined
+    this.#enter(session, false)
+    this.#log.debug({ by }, 'admitted')
+    this.#welcome(session, false)
+    this.#announce(session, false)
+    this.#context.registry.moderation(room)?.arrived(session, false)
+    this.#claimIdentity()
+    return undefined
+  }
+
+  /** A host denied the knock, or it timed out: back to the lobby, and it cost a join. */
+  #turnedAway(code: 'denied' | 'knock-timeout'): void {
+    if (!this.#knock) return
+    this.#knock = undefined
+    this.#setState('lobby')
+    this.#context.policy.joinBudget.take(this.#address)
+    this.#log.debug({ code }, 'knock turned away')
+    this.#violate(code, { ref: 'join' })
+  }
+
+  /**
+   * The knocker left or its socket closed. A withdrawn knock costs a join like a refused one:
+   * otherwise knocking and leaving in a loop would ring every host for free.
+   */
+  #withdraw(next: 'lobby' | 'closed'): void {
+    const knock = this.#knock
+    if (!knock) return
+    this.#knock = undefined
+    this.#setState(next)
+    this.#context.policy.joinBudget.take(this.#address)
+    this.#context.registry.moderation(knock.room)?.withdraw(knock.knocker.peerId)
+  }
+
+  // ── host actions ───────────────────────────────────────────────────────────────────────────
+
+  #moderate(message: Extract<ClientMessage, { type: 'lock' | 'admit' | 'deny' | 'remove' | 'ask-mute' | 'make-host' }>): void {
+    const membership = this.#membership
+    if (!membership) return this.#violate('not-in-room', { ref: message.type })
+    const { session } = membership
+    const { registry } = this.#context
+    // Locks, knocks and hosts live in one process; across nodes they would be bypassed or disagree.
+    if (this.#context.cluster) return this.#violate('not-permitted', { ref: message.type, message: 'Host actions are not available in cluster mode yet' })
+    const moderation = registry.moderation(session.room)
+    if (!moderation?.isHost(session.peerId)) return this.#violate('not-permitted', { ref: message.type })
+    let refused: AdmitRefusal | undefined
+    switch (message.type) {
+      case 'lock':
+        moderation.setLocked(message.locked)
+        break
+      case 'admit':
+        refused = moderation.admit(session.peerId, message.peer)
+        break
+      case 'deny':
+        refused = moderation.deny(session.peerId, message.peer)
+        break
+      case 'make-host':
+        refused = moderation.makeHost(session.peerId, message.peer)
+        break
+      case 'remove':
+        refused = this.#remove(session, message.peer)
+        break
+      case 'ask-mute': {
+        const target = message.peer === session.peerId ? undefined : registry.member(session.room, message.peer)
+        if (!target) refused = 'unknown-peer'
+        else target.send(encode({ type: 'mute-requested', from: session.peerId } satisfies MuteRequested))
+        break
+      }
+    }
+    if (refused === 'unknown-peer') return this.#violate('unknown-peer', { path: '/peer', ref: message.type })
+    if (refused) this.#violate(refused, { ref: message.type })
+  }
+
+  /** Ends `peerId`'s session for good: its socket closes with 4004 and its resume tokens die with it. */
+  #remove(host: Session, peerId: string): 'unknown-peer' | undefined {
+    const target = peerId === host.peerId ? undefined : this.#context.registry.member(host.room, peerId)
+    if (!(target instanceof Session)) return 'unknown-peer'
+    this.#context.resume.tokens.revoke(target.peerId)
+    target.remove()
+    this.#end(target, 'left', host.peerId)
+    this.#log.info({ removed: target.peerId }, 'a host removed a member')
+    return undefined
   }
 
   /**
@@ -435,19 +627,19 @@ export class Connection implements Recipient, SessionSocket {
   // A usable resume token resumes the peer under its old id: the live session when this
   // process still holds it (queued frames follow the welcome), or a re-created one when the
   // server restarted meanwhile. Anything else falls back to a fresh join.
-  #resume(message: Join, identity: string | undefined): boolean {
-    const claims = this.#resumable(message.resumeToken, message.room, identity)
-    if (!claims) return false
-    const existing = this.#context.registry.member(message.room, claims.peerId)
+  #resume(claims: ResumeClaims, name: string | undefined, capabilities: readonly Capability[]): boolean {
+    const { registry } = this.#context
+    const existing = registry.member(claims.room, claims.peerId)
     if (existing instanceof Session) {
       this.#enter(existing, false)
       this.#welcome(existing, true)
       existing.attach(this)
+      registry.moderation(claims.room)?.resumed(existing)
       this.#log.debug('resumed')
       return true
     }
     if (existing) return false
-    const session = this.#newSession(message.room, claims.peerId, message.name, identity)
+    const session = this.#newSession(claims.room, claims.peerId, name, claims.identity, capabilities)
     const result = this.#register(session)
     if (!result.ok) {
       this.#violate(result.code, { ref: 'join' })
@@ -456,6 +648,7 @@ export class Connection implements Recipient, SessionSocket {
     this.#enter(session, false)
     this.#welcome(session, true)
     this.#announce(session, false)
+    registry.moderation(claims.room)?.arrived(session, capabilities.includes('room-admin'))
     this.#log.debug('resumed a session this process did not hold')
     return true
   }
@@ -514,9 +707,9 @@ export class Connection implements Recipient, SessionSocket {
     return registry.has(room) || registry.roomCount < policy.maxRooms
   }
 
-  #newSession(room: string, peerId: string, name: string | undefined, identity: string | undefined): Session {
+  #newSession(room: string, peerId: string, name: string | undefined, identity: string | undefined, capabilities: readonly Capability[], implicit = false): Session {
     const { queueLimits, queueBudget } = this.#context.resume
-    return new Session({ peerId, name, room, identity, queueLimits, queueBudget }, this)
+    return new Session({ peerId, name, room, identity, capabilities, implicit, queueLimits, queueBudget }, this)
   }
 
   #welcome(session: Session, resumed: boolean, lostFrames = false): void {
@@ -529,6 +722,7 @@ export class Connection implements Recipient, SessionSocket {
       peers: registry.others(session.room, session.peerId).map(peerInfo),
       iceServers: iceServers(session, (frame) => this.deliver(frame), this.#socket),
       resumeToken: resume.tokens.issue({ peerId: session.peerId, room: session.room, identity: session.identity }),
+      capabilities: [...session.capabilities],
       ...(resumed ? { resumed } : {}),
       // Frames were dropped while it was away: the client renegotiates rather than wait for them.
       ...(resumed && (lostFrames || session.queueOverflowed) ? { queueOverflowed: true } : {}),
@@ -544,13 +738,18 @@ export class Connection implements Recipient, SessionSocket {
     if (!implicit) this.#context.cluster?.up(session)
   }
 
-  #end(session: Session, reason: PeerLeftReason): void {
+  /** Ends `session` and tells its room; `removedBy` names the host that removed it. */
+  #end(session: Session, reason: PeerLeftReason, removedBy?: string): void {
+    const { registry, policy } = this.#context
     session.end()
-    this.#context.policy.identities.release(session)
+    policy.identities.release(session)
     // Before leaving the registry, which tells the cluster which nodes share the room.
     this.#context.cluster?.left(session, reason)
-    const frame = encode({ type: 'peer-left', peerId: session.peerId, reason } satisfies PeerLeft)
-    for (const other of this.#context.registry.leave(session.room, session)) if (isLocal(other)) other.send(frame)
+    const moderation = registry.moderation(session.room)
+    const left: PeerLeft = removedBy === undefined ? { type: 'peer-left', peerId: session.peerId, reason } : { type: 'peer-left', peerId: session.peerId, reason, removedBy }
+    const frame = encode(left)
+    for (const other of registry.leave(session.room, session)) if (isLocal(other)) other.send(frame)
+    moderation?.departed(session.peerId)
   }
 
   // ── relay ──────────────────────────────────────────────────────────────────────────────────
@@ -561,7 +760,15 @@ export class Connection implements Recipient, SessionSocket {
     const membership = this.#membership
     if (!membership) return
     const { session, implicit } = membership
-    const delivered = relay(registry, session.room, session, message, frame, implicit ? TO_LOBBY : TO_MEMBERS)
+    // Only a session without every publish capability has its descriptions read (media-grant.ts).
+    const grant = session.mediaGrant
+    if (grant && message.type !== 'candidate') {
+      const exceeded = grantExceeded(descriptionOf(message).sdp, grant)
+      if (exceeded) return this.#violate('not-permitted', { message: exceeded, ref: message.type })
+    }
+    // A locked room's traffic never reaches sockets that are not in it.
+    const toLobby = implicit && !registry.moderation(session.room)?.locked
+    const delivered = relay(registry, session.room, session, message, frame, toLobby ? TO_LOBBY : TO_MEMBERS)
     if (delivered === 'unknown-peer') return this.#violate(delivered, { path: '/to', ref: message.type })
     policy.metrics.relayed[message.type] += delivered
     if (arrivedAt !== 0) policy.metrics.relayLatency.observe((performance.now() - arrivedAt) / 1000)
@@ -580,12 +787,18 @@ export class Connection implements Recipient, SessionSocket {
       return false
     }
     if (this.#joinBudgetSpent(ref)) return false
+    // A tutorial client cannot knock; a locked room is closed to it.
+    if (this.#context.registry.mustKnock(this.#lobbyRoom, false)) {
+      policy.joinBudget.take(this.#address)
+      this.#violate('not-permitted', { message: 'The room is locked: send join to knock', ref })
+      return false
+    }
     if (!this.#roomAvailable(this.#lobbyRoom)) {
       policy.joinBudget.take(this.#address)
       this.#violate('server-full', { ref })
       return false
     }
-    this.#joinNew(this.#lobbyRoom, undefined, undefined, true, ref)
+    this.#joinNew(this.#lobbyRoom, undefined, undefined, DEFAULT_CAPABILITIES, true, ref)
     return true
   }
 
@@ -599,6 +812,7 @@ export class Connection implements Recipient, SessionSocket {
 
   /** The socket closed (its `close` event). */
   closed(code: number): void {
+    this.#withdraw('closed')
     const membership = this.#membership
     this.#membership = undefined
     this.#setState('closed')

@@ -26,6 +26,7 @@ describe('rooms', () => {
       peers: [],
       iceServers,
       resumeToken: expect.any(String),
+      capabilities: ['publish-audio', 'publish-video', 'share-screen', 'send-files'],
     })
     expect(first.peerId).toMatch(/^[A-Za-z0-9_-]{12}$/)
 

@@ -65,7 +65,12 @@ export async function createSignalingServer(config: SignalingConfig = {}): Promi
   if (invalid) throw invalid
   const auth = await createAuthenticator({ secret: resolved.authSecret, publicKey: resolved.authPublicKey })
   if (!auth) logger.info('no auth secret or public key configured: any client may join any room')
-  const registry = new RoomRegistry(resolved.maxPeersPerRoom)
+  const registry = new RoomRegistry(resolved.maxPeersPerRoom, {
+    lockNewRooms: resolved.lockRooms,
+    hostsByArrival: auth === undefined,
+    knockTimeoutMs: resolved.knockTimeoutMs,
+    maxWaiting: resolved.maxWaitingPerRoom,
+  })
   let draining = false
   const metrics = createMetrics({ stats: () => registry.stats(), connections: () => wss.clients.size, draining: () => draining })
   const identities = new IdentityRegistry()
@@ -173,6 +178,7 @@ export async function createSignalingServer(config: SignalingConfig = {}): Promi
     sweeper,
     openPerAddress,
     sampleLatency: () => ++framesSinceSample % resolved.relayLatencySampleEvery === 0,
+    knockTimeoutMs: resolved.knockTimeoutMs,
   }
   let closing: Promise<void> | undefined
 

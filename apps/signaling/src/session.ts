@@ -1,4 +1,6 @@
+import type { Capability } from '@peerlane/protocol'
 import { FrameQueue, type QueueBudget, type QueueLimits } from './frame-queue.js'
+import { mediaGrantOf, type MediaGrant } from './media-grant.js'
 import type { Frame, Member } from './rooms.js'
 
 /** The connection a session is bound to while its socket is open. */
@@ -7,6 +9,8 @@ export interface SessionSocket {
   deliver(frame: Frame): boolean
   /** Another connection resumed the session while this socket still looked open. */
   replaced(): void
+  /** A host removed the session from its room: the socket closes with 4004. */
+  removed(): void
 }
 
 export interface SessionOptions {
@@ -15,6 +19,10 @@ export interface SessionOptions {
   readonly room: string
   /** The room token's identity (`sub`), when the server checks room tokens; resume tokens carry it. */
   readonly identity?: string | undefined
+  /** What the session may do (`welcome.capabilities`). */
+  readonly capabilities: readonly Capability[]
+  /** A classic tutorial client's session (joined by relaying): it hears no `room-state`. */
+  readonly implicit?: boolean
   /** What may wait while the session is detached (the oldest frames are dropped first past it). */
   readonly queueLimits: QueueLimits
   readonly queueBudget: QueueBudget
@@ -30,6 +38,10 @@ export class Session implements Member {
   readonly name: string | undefined
   readonly room: string
   readonly identity: string | undefined
+  readonly capabilities: readonly Capability[]
+  /** What its descriptions may send; undefined when it may send everything (no SDP to read). */
+  readonly mediaGrant: MediaGrant | undefined
+  readonly hearsRoomState: boolean
   #socket: SessionSocket | undefined
   readonly #queueLimits: QueueLimits
   readonly #queueBudget: QueueBudget
@@ -43,6 +55,9 @@ export class Session implements Member {
     this.name = options.name
     this.room = options.room
     this.identity = options.identity
+    this.capabilities = options.capabilities
+    this.mediaGrant = mediaGrantOf(options.capabilities)
+    this.hearsRoomState = options.implicit !== true
     this.#queueLimits = options.queueLimits
     this.#queueBudget = options.queueBudget
     this.#socket = socket
@@ -94,6 +109,13 @@ export class Session implements Member {
     this.end()
     previous?.replaced()
     return { frames, overflowed }
+  }
+
+  /** A host removed the session: its socket (if any) is closed with 4004. */
+  remove(): void {
+    const socket = this.#socket
+    this.#socket = undefined
+    socket?.removed()
   }
 
   /** Ends the session for good: no more delivery, no pending expiry. */

@@ -17,6 +17,9 @@ describe('peerlane-signaling token', () => {
       help: false,
       command: { room: 'r', identity: 'ada', name: undefined, ttlSeconds: DEFAULT_TOKEN_TTL_SECONDS, capabilities: ['share-screen', 'room-admin'], secret: SECRET, privateKeyFile: undefined },
     })
+    // Without --capabilities the token has no caps claim (the defaults); an empty list grants nothing.
+    expect(parseTokenCommand(['--room', 'r', '--identity', 'ada', '--secret', SECRET], {})).toMatchObject({ ok: true, command: { capabilities: undefined } })
+    expect(parseTokenCommand(['--room', 'r', '--identity', 'ada', '--secret', SECRET, '--capabilities', ''], {})).toMatchObject({ ok: true, command: { capabilities: [] } })
     expect(parseTokenCommand(['--identity', 'ada', '--secret', SECRET], {})).toMatchObject({ ok: false, error: '--room is required' })
     expect(parseTokenCommand(['--room', 'r', '--identity', 'a'], {})).toMatchObject({ ok: false, error: /exactly one of --secret/ })
     expect(parseTokenCommand(['--room', 'r', '--identity', 'a', '--secret', SECRET, '--ttl', '0'], {})).toMatchObject({ ok: false, error: /--ttl/ })

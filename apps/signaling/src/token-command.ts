@@ -1,6 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { joinDashedValues } from './dashed-values.js'
-import { CAPABILITIES, type Capability } from './auth.js'
+import { CAPABILITIES, DEFAULT_CAPABILITIES, isCapability, type Capability } from '@peerlane/protocol'
 import { DEFAULT_TOKEN_TTL_SECONDS } from './config.js'
 
 export const TOKEN_USAGE = `Usage: peerlane-signaling token --room <room> --identity <id> (--secret <s> | --private-key-file <path>) [options]
@@ -14,7 +14,8 @@ exported mintToken() after it has authenticated the user.
   --private-key-file <path>   PEERLANE_AUTH_PRIVATE_KEY_FILE  ES256 private key (PEM PKCS#8 or JWK), matching --auth-public-key
   --name <name>               display name (wins over the name the client sends)
   --ttl <seconds>             lifetime (default ${DEFAULT_TOKEN_TTL_SECONDS})
-  --capabilities <list>       comma-separated: ${CAPABILITIES.join(', ')}
+  --capabilities <list>       comma-separated, exactly what the token grants: ${CAPABILITIES.join(', ')}
+                              (default: no caps claim, which grants ${DEFAULT_CAPABILITIES.join(', ')})
   -h, --help                  show this help
 `
 
@@ -23,7 +24,8 @@ export interface TokenCommand {
   readonly identity: string
   readonly name: string | undefined
   readonly ttlSeconds: number
-  readonly capabilities: Capability[]
+  /** Undefined: no `caps` claim (the defaults). */
+  readonly capabilities: Capability[] | undefined
   readonly secret: string | undefined
   /** main.ts reads the key file. */
   readonly privateKeyFile: string | undefined
@@ -69,8 +71,9 @@ export function parseTokenCommand(argv: readonly string[], env: Readonly<Record<
   if ((secret === undefined) === (privateKeyFile === undefined)) return { ok: false, error: 'give exactly one of --secret or --private-key-file' }
   const ttl = text('ttl')
   if (ttl !== undefined && !/^[1-9]\d*$/.test(ttl)) return { ok: false, error: `--ttl must be a positive whole number of seconds, got "${ttl}"` }
-  const capabilities = (text('capabilities') ?? '').split(',').map((cap) => cap.trim()).filter((cap) => cap !== '')
-  const unknown = capabilities.filter((cap) => !(CAPABILITIES as readonly string[]).includes(cap))
+  const listed = text('capabilities')
+  const capabilities = listed === undefined ? undefined : listed.split(',').map((cap) => cap.trim()).filter((cap) => cap !== '')
+  const unknown = (capabilities ?? []).filter((cap) => !isCapability(cap))
   if (unknown.length > 0) return { ok: false, error: `unknown capabilities: ${unknown.join(', ')} (known: ${CAPABILITIES.join(', ')})` }
   return {
     ok: true,
@@ -80,7 +83,7 @@ export function parseTokenCommand(argv: readonly string[], env: Readonly<Record<
       identity,
       name: text('name'),
       ttlSeconds: ttl === undefined ? DEFAULT_TOKEN_TTL_SECONDS : Number(ttl),
-      capabilities: capabilities as Capability[],
+      capabilities: capabilities as Capability[] | undefined,
       secret,
       privateKeyFile,
     },

@@ -65,6 +65,13 @@ async function accepts(vector: GoldenVector): Promise<void> {
     case 'answer':
     case 'candidate':
       return relayVector(server.url, vector.frame, message)
+    case 'lock':
+    case 'admit':
+    case 'deny':
+    case 'remove':
+    case 'ask-mute':
+    case 'make-host':
+      return hostActionVector(server.url, vector.frame, message)
     default:
       throw new Error(`no test for client vector type ${message.type}`)
   }
@@ -91,6 +98,22 @@ async function relayVector(url: string, frame: string, message: Record<string, u
   expect(relayed).toEqual(expected)
   expect(relayed).not.toHaveProperty('to')
   await expectNoError(sender.client)
+}
+
+// A host action: from a member who is not a host it is refused; from the host it is taken, and
+// its vector's `peer` (a peer that does not exist here) is the one unknown-peer error.
+async function hostActionVector(url: string, frame: string, message: Record<string, unknown> & { type: string }): Promise<void> {
+  const host = await joined(url, 'vectors')
+  const member = await joined(url, 'vectors')
+  member.client.send(frame)
+  expect(await member.client.nextOfType('error')).toMatchObject({ code: 'not-permitted', ref: message.type })
+  host.client.send(frame)
+  if ('peer' in message) {
+    expect(await host.client.nextOfType('error')).toMatchObject({ code: 'unknown-peer', path: '/peer', ref: message.type })
+  } else {
+    expect(await host.client.next((m) => m.type === 'room-state' && m.locked === message.locked)).toBeTruthy()
+  }
+  await expectNoError(host.client)
 }
 
 async function expectNoError(client: TestClient): Promise<void> {

@@ -39,10 +39,15 @@ export const VIOLATIONS = {
   'room-full': { error: 'room-full' },
   'identity-in-use': { error: 'identity-in-use' },
   'unknown-peer': { error: 'unknown-peer' },
+  // Moderation: a host action from a non-host, media beyond the grant, a knock turned away.
+  'not-permitted': { error: 'not-permitted' },
+  denied: { error: 'denied' },
+  'knock-timeout': { error: 'knock-timeout' },
   // Identity: the connection ends.
   unauthorized: { error: 'unauthorized', close: close(CLOSE_CODES.unauthorized, 'unauthorized') },
   'identity-replaced': { close: close(CLOSE_CODES.replaced, 'replaced by a newer session of the same identity'), dropped: 'replaced' },
   'resumed-elsewhere': { close: close(CLOSE_CODES.replaced, 'session resumed on another connection') },
+  removed: { close: close(CLOSE_CODES.removed, 'removed by a host') },
   // Liveness: the socket holds a slot without using it, or cannot keep up.
   'join-timeout': { close: close(CLOSE_CODES.joinTimeout, 'no join in time'), dropped: 'join-timeout' },
   'slow-consumer': { close: 'terminate', dropped: 'slow-consumer' },

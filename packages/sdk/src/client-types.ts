@@ -5,6 +5,7 @@ import type { PeerConnectionConstructor, WebSocketConstructor } from './environm
 import type { PeerlaneError } from './errors.js'
 import type { FileLimits, IncomingFileTransfer } from './file-transfer.js'
 import type { MediaState } from './local-media.js'
+import type { ModerationEvents } from './moderation.js'
 import type { Logger, LogLevel } from './logger.js'
 import type { QualityPreset } from './quality.js'
 import type { PeerStreams, RemotePeer } from './remote-peer.js'
@@ -77,7 +78,7 @@ export interface SendFileOptions {
   readonly name?: string
 }
 
-export interface ClientEvents {
+export interface ClientEvents extends ModerationEvents {
   'peer-joined': (peer: RemotePeer) => void
   'peer-left': (peer: RemotePeer, reason: PeerLeftReason) => void
   track: (event: TrackEvent) => void

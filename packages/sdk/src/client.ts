@@ -1,5 +1,5 @@
 // Over 300 lines: the room is one class (roster, composition, its public API with docs); splitting it would scatter the API.
-import { PEER_LIMITS, type PeerInfo, type PeerLeftReason, type Welcome } from '@peerlane/protocol/codec'
+import { CLOSE_CODES, PEER_LIMITS, type Capability, type PeerInfo, type PeerLeftReason, type Welcome } from '@peerlane/protocol/codec'
 import { DEFAULT_BACKOFF } from './backoff.js'
 import { DEFAULT_CHAT_RATE, type ChatMessage } from './chat.js'
 import type { ClientEvents, ClientState, JoinInfo, JoinOptions, PeerlaneClientOptions, SendFileOptions } from './client-types.js'
@@ -11,6 +11,7 @@ import { DEFAULT_MAX_FRAME_BYTES } from './frame-limits.js'
 import { IceConfiguration } from './ice-config.js'
 import { LocalMedia, type MediaState } from './local-media.js'
 import { createLogger, type Logger } from './logger.js'
+import { RoomModeration, type RoomControlState } from './moderation.js'
 import type { QualityPreset, VideoCodecMimeType } from './quality.js'
 import { RemotePeer, type RemotePeerHost } from './remote-peer.js'
 import { SignalingSession, type RoomMessage, type SessionState, type WelcomeInfo } from './signaling-session.js'
@@ -29,6 +30,7 @@ export class PeerlaneClient extends Emitter<ClientEvents> {
   private readonly missing = new Map<string, ReturnType<typeof setTimeout>>()
   private readonly session: SignalingSession | undefined
   private readonly media: LocalMedia
+  private readonly moderation: RoomModeration
   private readonly log: Logger
   private readonly host: Omit<RemotePeerHost, 'PeerConnection' | 'configuration'>
   private self: { peerId: string; room: string } | undefined
@@ -44,6 +46,13 @@ export class PeerlaneClient extends Emitter<ClientEvents> {
     this.media = new LocalMedia(() => [...this.roster.values()], this.log)
     this.media.on('local-screen-share', (stream) => this.emit('local-screen-share', stream))
     this.media.on('quality', (preset) => this.emit('quality', preset))
+    this.moderation = new RoomModeration({
+      send: (message) => this.session?.send(message),
+      selfId: () => this.self?.peerId,
+      emit: (event, ...args) => this.emit(event, ...args),
+      muteMicrophone: () => this.media.setMediaState({ audioMuted: true }),
+    })
+    this.media.permits = (kind) => this.moderation.may(kind === 'audio' ? 'publish-audio' : 'publish-video')
     const maxFrameBytes = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES
     const WebSocketImpl = options.WebSocket ?? platformWebSocket()
     if (WebSocketImpl) {
@@ -58,9 +67,13 @@ export class PeerlaneClient extends Emitter<ClientEvents> {
       this.session.on('state', (state) => this.sessionState(state))
       this.session.on('welcome', (welcome, info) => this.welcomed(welcome, info))
       this.session.on('message', (message) => this.handle(message))
+      this.session.on('control', (message) => this.moderation.handle(message))
       this.session.on('draining', (reconnectAfterMs) => this.emit('draining', { reconnectAfterMs }))
       this.session.on('error', (error) => this.emit('error', error))
-      this.session.on('ended', (error) => this.emit('error', error))
+      this.session.on('ended', (error) => {
+        if (error.closeCode === CLOSE_CODES.removed) this.emit('removed')
+        this.emit('error', error)
+      })
     }
     this.host = {
       signal: (message) => this.session?.send(message),
@@ -135,6 +148,7 @@ export class PeerlaneClient extends Emitter<ClientEvents> {
    */
   sendFile(file: Blob, options: SendFileOptions = {}): OutgoingFileTransfer {
     if (this.self === undefined) throw PeerlaneError.invalidState('sendFile() while not in a room')
+    this.moderation.require('send-files', 'sendFile()')
     const to = options.to === undefined ? [...this.roster.keys()] : typeof options.to === 'string' ? [options.to] : [...options.to]
     const unknown = to.find((peerId) => !this.roster.has(peerId))
     if (unknown !== undefined) throw PeerlaneError.invalidArgument(`No peer ${unknown} in the room`)
@@ -147,17 +161,65 @@ export class PeerlaneClient extends Emitter<ClientEvents> {
 
   /** Switches camera or microphone on every connection with `replaceTrack` (no renegotiation). */
   replaceTrack(kind: 'audio' | 'video', track: MediaStreamTrack): Promise<void> {
+    if (!this.media.permits(kind)) return Promise.reject(new PeerlaneError('not-permitted', `replaceTrack('${kind}') needs the publish-${kind} capability`))
     return this.media.replaceTrack(kind, track)
   }
 
   /** Shares a `getDisplayMedia` stream as its own video track to everyone. */
   startScreenShare(stream: MediaStream): void {
     if (this.self === undefined) throw PeerlaneError.invalidState('startScreenShare() while not in a room')
+    this.moderation.require('share-screen', 'startScreenShare()')
     this.media.startScreenShare(stream)
   }
 
   stopScreenShare(): void {
     this.media.stopScreenShare()
+  }
+
+  // ── moderation (moderation.ts) ──
+
+  /** What this session may do, from `welcome` (everything on a server that predates capabilities). */
+  get capabilities(): readonly Capability[] {
+    return this.moderation.capabilities
+  }
+
+  /** The room's lock and hosts (and, for a host, who waits), as last announced. */
+  get roomState(): RoomControlState {
+    return this.moderation.state
+  }
+
+  get isHost(): boolean {
+    return this.moderation.isHost
+  }
+
+  /** Host: lock the room (newcomers knock) or unlock it. Throws `not-permitted` when not a host. */
+  lock(locked: boolean): void {
+    this.moderation.lock(locked)
+  }
+
+  /** Host: let a knocking peer in. */
+  admit(peerId: string): void {
+    this.moderation.admit(peerId)
+  }
+
+  /** Host: turn a knocking peer away. */
+  deny(peerId: string): void {
+    this.moderation.deny(peerId)
+  }
+
+  /** Host: remove a participant; the server ends its session for good. */
+  remove(peerId: string): void {
+    this.moderation.remove(peerId)
+  }
+
+  /** Host: ask a participant to mute; its SDK mutes it (nobody can unmute someone else). */
+  askToMute(peerId: string): void {
+    this.moderation.askToMute(peerId)
+  }
+
+  /** Host: make a participant a host (a host by arrival hands its role over). */
+  makeHost(peerId: string): void {
+    this.moderation.makeHost(peerId)
   }
 
   /** Your microphone/camera/screen state as others see it. */
@@ -209,6 +271,8 @@ export class PeerlaneClient extends Emitter<ClientEvents> {
       for (const id of [...this.roster.keys()]) this.removePeer(id, 'disconnected')
     }
     this.self = { peerId: welcome.peerId, room: welcome.room }
+    this.moderation.welcomed(welcome)
+    if (!info.sameSession) this.withholdUngranted()
     // A resume's welcome carries renewed credentials too.
     this.ice.update(welcome.iceServers, this.roster.values())
     if (info.sameSession) {
@@ -225,6 +289,14 @@ export class PeerlaneClient extends Emitter<ClientEvents> {
     const peers = info.sameSession ? [] : welcome.peers.map((peer) => this.addPeer(peer, true))
     this.joined = { peerId: welcome.peerId, room: welcome.room, peers }
     if (info.reconnected) this.emit('resumed', { sameSession: info.sameSession })
+  }
+
+  // Tracks of the join stream beyond the grant are not sent (LocalMedia.permits); say so once.
+  private withholdUngranted(): void {
+    const withheld = (this.media.localStream?.getTracks() ?? []).filter((track) => !this.media.permits(track.kind))
+    if (withheld.length === 0) return
+    const kinds = [...new Set(withheld.map((track) => track.kind))].join(' and ')
+    this.emit('error', new PeerlaneError('not-permitted', `This session may not send ${kinds}: those tracks are not sent`))
   }
 
   // After a resume the server's list may differ from ours: peers that joined while we were away

@@ -31,14 +31,17 @@ export class PeerlaneError extends Error {
   constructor(
     readonly code: PeerlaneErrorCode,
     message: string,
-    options?: { cause?: unknown; peerId?: string },
+    options?: { cause?: unknown; peerId?: string; closeCode?: number },
   ) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause })
     this.peerId = options?.peerId
+    this.closeCode = options?.closeCode
   }
 
   /** The remote peer the error concerns, when it concerns one. */
   readonly peerId: string | undefined
+  /** For `connection-lost`: the WebSocket close code (e.g. 4004 when a host removed you). */
+  readonly closeCode: number | undefined
 
   static fromServer(code: ErrorCode, message: string): PeerlaneError {
     return new PeerlaneError(code, message)
@@ -53,7 +56,7 @@ export class PeerlaneError extends Error {
   }
 
   static connectionLost(code: number, reason: string): PeerlaneError {
-    return new PeerlaneError('connection-lost', `Signaling connection closed (${code}${reason ? ` ${reason}` : ''})`)
+    return new PeerlaneError('connection-lost', `Signaling connection closed (${code}${reason ? ` ${reason}` : ''})`, { closeCode: code })
   }
 
   static negotiation(peerId: string, cause: unknown): PeerlaneError {

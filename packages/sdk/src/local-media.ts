@@ -49,6 +49,8 @@ interface ScreenShare {
  */
 export class LocalMedia extends Emitter<LocalMediaEvents> {
   private stream: MediaStream | undefined
+  /** Whether the session may send tracks of this kind (its capabilities); withheld tracks are never added. */
+  permits: (kind: string) => boolean = () => true
   private local = { audioMuted: false, videoOff: false }
   private screen: ScreenShare | undefined
   private quality: QualityPreset | 'auto' = 'auto'
@@ -91,7 +93,7 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
    */
   attach(peer: MediaPeer, offerer: boolean): void {
     const pc = peer.rawConnection
-    const tracks = this.stream?.getTracks() ?? []
+    const tracks = (this.stream?.getTracks() ?? []).filter((track) => this.permits(track.kind))
     for (const track of tracks) pc.addTrack(track, this.stream as MediaStream)
     if (offerer && tracks.length === 0) {
       pc.addTransceiver('audio', { direction: 'recvonly' })

@@ -78,7 +78,7 @@ export interface SignalingSessionEvents {
 
 // Closes after which reconnecting would be wrong: the server refused this client or its token,
 // or another session of the same identity took over.
-const FINAL_CLOSE_CODES: ReadonlySet<number> = new Set([CLOSE_CODES.policyViolation, CLOSE_CODES.unauthorized, CLOSE_CODES.replaced])
+const FINAL_CLOSE_CODES: ReadonlySet<number> = new Set([CLOSE_CODES.policyViolation, CLOSE_CODES.unauthorized, CLOSE_CODES.replaced, CLOSE_CODES.removed])
 /** Signaling held while reconnecting: at most this many frames and this many encoded bytes. */
 export const OUTBOX_LIMITS = { frames: 512, bytes: 1024 * 1024 } as const
 
@@ -207,6 +207,8 @@ export class SignalingSession extends Emitter<SignalingSessionEvents> {
     if (this.handshake) {
       if (message.type === 'welcome') this.enter(message)
       else if (message.type === 'error') this.refused(PeerlaneError.fromServer(message.code, message.message))
+      // A locked room: the join stays pending until a host admits (welcome) or not (error).
+      else if (message.type === 'waiting') this.emit('control', message)
       else this.options.log.debug(`${message.type} before welcome ignored`)
       return
     }
@@ -320,7 +322,8 @@ export class SignalingSession extends Emitter<SignalingSessionEvents> {
       await this.open()
     } catch (error) {
       if (this.current !== 'reconnecting') return
-      if (error instanceof PeerlaneError && error.code === 'unauthorized') {
+      // Knocking again after a host said no (or nobody answered) would only ring the hosts again.
+      if (error instanceof PeerlaneError && (error.code === 'unauthorized' || error.code === 'denied' || error.code === 'knock-timeout')) {
         this.end(error)
         return
       }

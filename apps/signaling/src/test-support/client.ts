@@ -10,6 +10,8 @@ export type Received = ServerMessage & Record<string, unknown>
 
 export interface TestClient {
   readonly ws: WebSocket
+  /** Every frame received so far, in order (room-state included), to prove what never arrived. */
+  readonly received: readonly Received[]
   /** Resolves with (and consumes) the first buffered or future message that matches. */
   next(match?: (message: Received) => boolean, timeoutMs?: number): Promise<Received>
   nextOfType<T extends Received['type']>(type: T, timeoutMs?: number): Promise<Extract<Received, { type: T }>>
@@ -18,6 +20,8 @@ export interface TestClient {
   /**
    * Round-trips a ping and returns (consuming) everything received before its pong. Frames the
    * server queued for this socket earlier are guaranteed to arrive first, so this proves absence.
+   * `room-state` frames are kept apart (they follow every welcome and change of hosts): a test
+   * reads them with `nextOfType('room-state')`, and `received` still lists them.
    */
   sync(): Promise<Received[]>
   /** Resolves when the socket closes. */
@@ -45,6 +49,8 @@ export async function connect(url: string, options: ClientOptions = {}): Promise
   const ws = new WebSocket(url, options)
   sockets.push(ws)
   const buffer: Received[] = []
+  const roomStates: Received[] = []
+  const received: Received[] = []
   const waiters: { match: (message: Received) => boolean; resolve: (message: Received) => void }[] = []
   let protocolViolation: Error | undefined
 
@@ -57,8 +63,9 @@ export async function connect(url: string, options: ClientOptions = {}): Promise
       return
     }
     const message = decoded.message as Received
+    received.push(message)
     const index = waiters.findIndex((waiter) => waiter.match(message))
-    if (index === -1) buffer.push(message)
+    if (index === -1) (message.type === 'room-state' ? roomStates : buffer).push(message)
     else waiters.splice(index, 1)[0]?.resolve(message)
   })
   const closed = new Promise<{ code: number; reason: string }>((resolve) => {
@@ -71,10 +78,12 @@ export async function connect(url: string, options: ClientOptions = {}): Promise
     ws.once('error', reject)
   })
 
-  const next = (match: (message: Received) => boolean = () => true, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<Received> => {
+  const next = (match: (message: Received) => boolean = (message) => message.type !== 'room-state', timeoutMs = DEFAULT_TIMEOUT_MS): Promise<Received> => {
     if (protocolViolation) return Promise.reject(protocolViolation)
-    const index = buffer.findIndex(match)
-    if (index !== -1) return Promise.resolve(buffer.splice(index, 1)[0] as Received)
+    for (const list of [buffer, roomStates]) {
+      const index = list.findIndex(match)
+      if (index !== -1) return Promise.resolve(list.splice(index, 1)[0] as Received)
+    }
     return new Promise<Received>((resolve, reject) => {
       const waiter = {
         match,
@@ -96,6 +105,7 @@ export async function connect(url: string, options: ClientOptions = {}): Promise
 
   return {
     ws,
+    received,
     next,
     nextOfType: <T extends Received['type']>(type: T, timeoutMs?: number) =>
       next((message) => message.type === type, timeoutMs) as Promise<Extract<Received, { type: T }>>,
