@@ -12,6 +12,7 @@ export const TARGETS = { basic: 10 * 1024, full: 20 * 1024 }
 export const CEILINGS = { basic: 20.75 * 1024, full: 22.5 * 1024 }
 
 const sdk = fileURLToPath(new URL('../src/index.ts', import.meta.url))
+const entries = ['chat', 'files', 'stats', 'video-quality', 'data'].map((name) => fileURLToPath(new URL(`../src/entries/${name}.ts`, import.meta.url)))
 const APPS = {
   basic: `import { PeerlaneClient } from ${JSON.stringify(sdk)}
 const client = new PeerlaneClient({ url: 'wss://example.com/ws' })
@@ -20,7 +21,7 @@ client.on('peer-left', (peer) => console.log(peer.id))
 const stream = await navigator.mediaDevices.getUserMedia({ video: true, audio: true })
 await client.join('room', { stream })
 client.leave()`,
-  full: `export * from ${JSON.stringify(sdk)}`,
+  full: [sdk, ...entries].map((path) => `export * from ${JSON.stringify(path)}`).join('\n'),
 }
 
 async function measure(contents) {

@@ -1,41 +1,36 @@
-// Over 300 lines: the room is one class (roster, composition, its public API with docs); splitting it would scatter the API.
-import { PEER_LIMITS, type PeerInfo, type PeerLeftReason, type Welcome } from '@peerlane/protocol/codec'
+import { type PeerInfo, type PeerLeftReason, type Welcome } from '@peerlane/protocol/codec'
 import { DEFAULT_BACKOFF } from './backoff.js'
-import { DEFAULT_CHAT_RATE, type ChatMessage } from './chat.js'
-import type { ClientEvents, ClientState, JoinInfo, JoinOptions, PeerlaneClientOptions, SendFileOptions } from './client-types.js'
+import type { ClientEvents, ClientState, JoinInfo, JoinOptions, PeerlaneClientOptions } from './client-types.js'
 import { Emitter } from './emitter.js'
 import { platformPeerConnection, platformWebSocket } from './environment.js'
 import { PeerlaneError } from './errors.js'
-import { DEFAULT_FILE_LIMITS, OutgoingFileTransfer } from './file-transfer.js'
 import { DEFAULT_MAX_FRAME_BYTES } from './frame-limits.js'
 import { IceConfiguration } from './ice-config.js'
-import { LocalMedia, type MediaState } from './local-media.js'
+import { LocalMedia, type MediaState, type MediaStatePatch } from './local-media.js'
 import { createLogger, type Logger } from './logger.js'
-import type { QualityPreset, VideoCodecMimeType } from './quality.js'
 import { RemotePeer, type RemotePeerHost } from './remote-peer.js'
 import { SignalingSession, type RoomMessage, type SessionState, type WelcomeInfo } from './signaling-session.js'
 
-export type { ClientEvents, ClientState, JoinInfo, JoinOptions, PeerlaneClientOptions, SendFileOptions, TrackEvent } from './client-types.js'
-import type { PeerStats } from './stats.js'
+export type { ClientEvents, ClientState, JoinInfo, JoinOptions, PeerlaneClientOptions, TrackEvent } from './client-types.js'
 
 /**
  * A Peerlane room: joins through a signaling session, keeps one `RemotePeer` (a
  * perfect-negotiation connection) per other participant (a mesh), and sends them local media.
  * When the signaling socket drops the session resumes on its own; the peer connections, and the
- * media on them, are never torn down for it.
+ * media on them, are never torn down for it. Chat, files, stats and the data API are features an
+ * app adds (`useChat(client)` from `@peerlane/sdk/chat`, …), so a plain call does not carry them.
  */
 export class PeerlaneClient extends Emitter<ClientEvents> {
   private readonly roster = new Map<string, RemotePeer>()
   private readonly missing = new Map<string, ReturnType<typeof setTimeout>>()
   private readonly session: SignalingSession | undefined
   private readonly media: LocalMedia
-  private readonly log: Logger
+  /** @internal The client's logger, which its features (chat, files, …) log to as well. */
+  readonly log: Logger
   private readonly host: Omit<RemotePeerHost, 'PeerConnection' | 'configuration'>
   private self: { peerId: string; room: string } | undefined
   private readonly ice: IceConfiguration
   private joined: JoinInfo | undefined
-  private nextMessage = 1
-  private nextTransfer = 1
 
   constructor(private readonly options: PeerlaneClientOptions) {
     super()
@@ -43,7 +38,6 @@ export class PeerlaneClient extends Emitter<ClientEvents> {
     this.ice = new IceConfiguration(options, this.log)
     this.media = new LocalMedia(() => [...this.roster.values()], this.log)
     this.media.on('local-screen-share', (stream) => this.emit('local-screen-share', stream))
-    this.media.on('quality', (preset) => this.emit('quality', preset))
     const maxFrameBytes = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES
     const WebSocketImpl = options.WebSocket ?? platformWebSocket()
     if (WebSocketImpl) {
@@ -67,8 +61,6 @@ export class PeerlaneClient extends Emitter<ClientEvents> {
       log: this.log,
       disconnectedRestartMs: options.iceDisconnectedRestartMs ?? 4000,
       maxFrameBytes,
-      fileLimits: { ...DEFAULT_FILE_LIMITS, ...options.files },
-      chatRate: { ...DEFAULT_CHAT_RATE, ...options.chatRate },
       firstRemoteOffer: (peer) => this.media.attach(peer, false),
       channelOpen: (peer) => this.media.peerReady(peer),
     }
@@ -115,36 +107,6 @@ export class PeerlaneClient extends Emitter<ClientEvents> {
     for (const [id, peer] of this.roster) if (peerId === undefined || id === peerId) peer.restartIce()
   }
 
-  /** Sends a chat message to everyone; peers still connecting get it once their channel opens. */
-  sendMessage(text: string): ChatMessage {
-    const from = this.self?.peerId
-    if (from === undefined) throw PeerlaneError.invalidState('sendMessage() while not in a room')
-    if (text.trim() === '' || text.length > PEER_LIMITS.chatLength) {
-      throw PeerlaneError.invalidArgument(`A chat message is 1–${PEER_LIMITS.chatLength} characters, not only spaces`)
-    }
-    const sentAt = Date.now()
-    const id = `${from}-${this.nextMessage++}`
-    for (const peer of this.roster.values()) peer.sendChat({ type: 'chat', id, text, sentAt })
-    return { id, from, text, sentAt, receivedAt: sentAt, local: true }
-  }
-
-  /**
-   * Sends `file` to one peer, several, or everyone, streamed in ≤ 16 KiB chunks with
-   * backpressure and checked by SHA-256 on arrival. Returns at once; follow the transfer's
-   * `progress` and `end` events or await `finished`.
-   */
-  sendFile(file: Blob, options: SendFileOptions = {}): OutgoingFileTransfer {
-    if (this.self === undefined) throw PeerlaneError.invalidState('sendFile() while not in a room')
-    const to = options.to === undefined ? [...this.roster.keys()] : typeof options.to === 'string' ? [options.to] : [...options.to]
-    const unknown = to.find((peerId) => !this.roster.has(peerId))
-    if (unknown !== undefined) throw PeerlaneError.invalidArgument(`No peer ${unknown} in the room`)
-    if (to.length === 0) throw PeerlaneError.invalidState('sendFile() with nobody else in the room')
-    const name = options.name ?? ((file as { name?: unknown }).name as string | undefined) ?? 'file'
-    const transfer = new OutgoingFileTransfer(`out-${this.nextTransfer++}`, file, name || 'file', to)
-    for (const peerId of to) this.roster.get(peerId)?.sendFile(transfer)
-    return transfer
-  }
-
   /** Switches camera or microphone on every connection with `replaceTrack` (no renegotiation). */
   replaceTrack(kind: 'audio' | 'video', track: MediaStreamTrack): Promise<void> {
     return this.media.replaceTrack(kind, track)
@@ -165,35 +127,17 @@ export class PeerlaneClient extends Emitter<ClientEvents> {
     return this.media.mediaState
   }
 
-  /** Mutes/unmutes the microphone or turns the camera off/on, and tells everyone. */
-  setMediaState(patch: { readonly audioMuted?: boolean; readonly videoOff?: boolean }): void {
+  /**
+   * Mutes/unmutes the microphone, turns the camera off/on, or announces that you are recording
+   * (`{ recording: true }`; peers see it in their `media-state` event), and tells everyone.
+   */
+  setMediaState(patch: MediaStatePatch): void {
     this.media.setMediaState(patch)
   }
 
   /** A peer's announced microphone/camera/screen state. */
   mediaStateOf(peerId: string): MediaState | undefined {
     return this.roster.get(peerId)?.mediaState
-  }
-
-  /** Call-quality numbers for one peer: RTT, bitrates, loss, fps, resolution, codecs, candidates. */
-  getStats(peerId: string): Promise<PeerStats> {
-    const peer = this.roster.get(peerId)
-    if (!peer) return Promise.reject(PeerlaneError.invalidArgument(`No peer ${peerId} in the room`))
-    return peer.getStats()
-  }
-
-  get videoQuality(): QualityPreset | 'auto' {
-    return this.media.videoQuality
-  }
-
-  /** Caps the camera's bitrate, resolution and frame rate; `'auto'` follows the room size. */
-  setVideoQuality(preset: QualityPreset | 'auto'): Promise<void> {
-    return this.media.setVideoQuality(preset)
-  }
-
-  /** Prefers a video codec from the next negotiation on. */
-  preferVideoCodec(mimeType: VideoCodecMimeType): void {
-    this.media.preferVideoCodec(mimeType)
   }
 
   private sessionState(state: SessionState): void {
@@ -278,7 +222,6 @@ export class PeerlaneClient extends Emitter<ClientEvents> {
     // Only the newcomer adds media up front, so joining starts with a single offer and no glare;
     // the existing side's tracks ride on its answer (`firstRemoteOffer`).
     if (offerer) this.media.attach(peer, true)
-    this.media.roomChanged()
     this.emit('peer-joined', peer)
     return peer
   }
@@ -293,10 +236,7 @@ export class PeerlaneClient extends Emitter<ClientEvents> {
       screen = streams.screen
       this.emit('screen-share', { peer, stream: screen })
     })
-    peer.on('message', (message) => this.emit('message', message))
     peer.on('media-state', (state) => this.emit('media-state', { peer, state }))
-    peer.on('file', (transfer) => this.emit('file', transfer, peer))
-    peer.on('chat-dropped', (dropped) => this.emit('chat-dropped', { peer, dropped }))
     peer.on('channel-open', () => this.emit('channel-open', peer))
     peer.on('incompatible', (error) => this.emit('peer-incompatible', { peer, error }))
     peer.on('protocol-error', (error, dropped) => this.emit('peer-protocol-error', { peer, error, dropped }))
@@ -309,7 +249,6 @@ export class PeerlaneClient extends Emitter<ClientEvents> {
     this.returned(peerId)
     this.roster.delete(peerId)
     peer.close()
-    this.media.roomChanged()
     this.emit('peer-left', peer, reason)
   }
 

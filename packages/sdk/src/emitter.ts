@@ -4,6 +4,8 @@ type Handler = (...args: never[]) => void
 /** A small typed event emitter: `on('name', fn)` is checked against the event map. */
 export class Emitter<Events extends { [K in keyof Events]: Handler }> {
   private readonly listeners = new Map<keyof Events, Set<Handler>>()
+  /** Type-only (no runtime field): the event map, for helpers generic over emitters. */
+  declare readonly eventTypes?: Events
 
   /** Subscribes `handler`; returns a function that unsubscribes it. */
   on<K extends keyof Events>(event: K, handler: Events[K]): () => void {
@@ -15,6 +17,11 @@ export class Emitter<Events extends { [K in keyof Events]: Handler }> {
 
   off<K extends keyof Events>(event: K, handler: Events[K]): void {
     this.listeners.get(event)?.delete(handler)
+  }
+
+  /** True while anyone listens to `event`: lets work nobody would see be skipped. */
+  protected listens(event: keyof Events): boolean {
+    return (this.listeners.get(event)?.size ?? 0) > 0
   }
 
   protected emit<K extends keyof Events>(event: K, ...args: Parameters<Events[K]>): void {

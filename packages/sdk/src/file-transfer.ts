@@ -282,6 +282,7 @@ export class PeerFileLink {
   private nextId = 1
   private readonly sending = new Map<number, Sending>()
   private readonly receiving = new Map<number, Receiving>()
+  private readonly disposers: Array<() => void>
 
   constructor(
     private readonly peerId: string,
@@ -290,9 +291,11 @@ export class PeerFileLink {
     private readonly onIncoming: (transfer: IncomingFileTransfer) => void,
     private readonly log: Logger,
   ) {
-    channels.on('file-control', (frame) => this.handle(frame))
-    channels.on('chunk', (id, payload) => this.receiveChunk(id, payload))
-    channels.on('close', () => this.abortAll(failed('the connection closed', peerId)))
+    this.disposers = [
+      channels.on('file-control', (frame) => this.handle(frame)),
+      channels.on('chunk', (id, payload) => this.receiveChunk(id, payload)),
+      channels.on('close', () => this.abortAll(failed('the connection closed', peerId))),
+    ]
   }
 
   /** Streams `transfer.file` to this peer as one leg of `transfer`. */
@@ -318,8 +321,13 @@ export class PeerFileLink {
     )
   }
 
-  /** Ends every transfer with this peer, e.g. because the peer left. */
-  abortAll(error: PeerlaneError): void {
+  /** Ends every transfer with this peer (e.g. it left) and stops listening to its channel. */
+  close(error: PeerlaneError): void {
+    for (const dispose of this.disposers.splice(0)) dispose()
+    this.abortAll(error)
+  }
+
+  private abortAll(error: PeerlaneError): void {
     for (const id of [...this.sending.keys()]) this.endLeg(id, { state: 'failed', error })
     for (const id of [...this.receiving.keys()]) this.endIncoming(id, { state: 'failed', error })
   }

@@ -12,7 +12,6 @@ import { Emitter } from './emitter.js'
 import type { Logger } from './logger.js'
 import { readPeerFrame, type PeerChannelName } from './peer-frames.js'
 
-
 export interface PeerChannelsEvents {
   open: () => void
   control: (frame: PeerControlMessage) => void
@@ -66,8 +65,11 @@ export class PeerChannels extends Emitter<PeerChannelsEvents> {
     this.files.addEventListener('message', ({ data }) => {
       if (typeof data === 'string') {
         const result = readPeerFrame('files', data)
-        if (result.ok) this.emit('file-control', result.message)
-        else this.refuse(result.error, 'files')
+        if (!result.ok) return this.refuse(result.error, 'files')
+        // Files are a feature the app opts into (`useFiles`): without it, an offer is declined at
+        // once rather than left to stall on the sender's side.
+        if (this.listens('file-control')) this.emit('file-control', result.message)
+        else if (result.message.type === 'file-offer') this.sendFileControl({ type: 'file-decline', id: result.message.id, reason: 'declined' })
         return
       }
       const bytes = toBytes(data)

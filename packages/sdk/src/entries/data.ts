@@ -1,0 +1,2 @@
+// `@peerlane/sdk/data`: an app's own messages over data channels beside the SDK's.
+export { openDataChannel, PeerlaneDataChannel, MAX_DATA_MESSAGE_BYTES, type DataChannelEvents, type DataChannelOptions, type DataMessage } from '../data-channel.js'

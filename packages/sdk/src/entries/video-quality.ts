@@ -1,0 +1,3 @@
+// `@peerlane/sdk/video-quality`: the camera's bitrate/resolution presets and codec preference.
+export { useVideoQuality, VideoQuality, type VideoQualityEvents } from '../video-quality.js'
+export { QUALITY_PRESETS, presetForRoomSize, type EncodingLimits, type QualityPreset, type VideoCodecMimeType } from '../quality.js'
