@@ -42,7 +42,9 @@ export class RemoteStreams {
   }
 
   private remember(stream: MediaStream, track: MediaStreamTrack): void {
-    this.streams.set(stream.id, stream)
+    // A reused screen transceiver may come back in a new stream object with the old id (Chrome
+    // does): the app keeps the one it was given, and `classify` puts the track back into it.
+    if (!this.streams.has(stream.id)) this.streams.set(stream.id, stream)
     const tracks = this.tracks.get(stream.id) ?? new Set()
     tracks.add(track)
     this.tracks.set(stream.id, tracks)
