@@ -51,6 +51,7 @@ async function pair(aLimits: Limits = {}, bLimits: Limits = {}): Promise<{ a: Pa
   return { a, b, aId, bId }
 }
 
+const errorCode = (result: TransferResult) => (result.state === 'complete' ? 'complete' : result.error.code)
 const sha256 = (data: Uint8Array) => createHash('sha256').update(data).digest('hex')
 
 describe('chat over the data channel', () => {
@@ -190,7 +191,6 @@ describe('file transfer over the data channel', () => {
 })
 
 describe('incoming files against a hostile or careless sender', () => {
-  const errorCode = (result: TransferResult) => (result.state === 'complete' ? 'complete' : result.error.code)
 
   it('types a received text/html file application/octet-stream, keeping the claimed type as metadata only', async () => {
     const { a, b } = await pair()
@@ -261,6 +261,21 @@ describe('incoming files against a hostile or careless sender', () => {
     received.accept()
     expect(errorCode(await transfer.finished)).toBe('transfer-stalled')
     expect(errorCode(await received.finished)).toBe('transfer-stalled')
+  }, 30_000)
+})
+
+describe('features an app did not add', () => {
+  it('a file offered to a client without useFiles is declined at once, not left to stall', async () => {
+    const room = `features-${process.pid}-${++roomCounter}`
+    const a = makeClient({ files: { stallTimeoutMs: 60_000 } })
+    await a.join(room)
+    const plain = new PeerlaneClient({ url: server.url, WebSocket, RTCPeerConnection: LoopbackPeerConnection, logLevel: 'silent' })
+    clients.push(plain)
+    const open = nextEvent(a, 'channel-open', undefined, 20_000)
+    const { peerId } = await plain.join(room)
+    await open
+    const result = await a.files.send(new Blob([new Uint8Array(10)]), { to: peerId, name: 'unwanted.bin' }).finished
+    expect(errorCode(result)).toBe('transfer-declined')
   }, 30_000)
 })
 
