@@ -9,6 +9,7 @@ export default defineConfig({
     stats: 'src/entries/stats.ts',
     'video-quality': 'src/entries/video-quality.ts',
     data: 'src/entries/data.ts',
+    'error-codes': 'src/entries/error-codes.ts',
     werift: 'src/werift.ts',
   },
   format: ['esm'],

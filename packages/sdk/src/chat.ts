@@ -72,32 +72,36 @@ export function useChat(client: PeerlaneClient, options: ChatOptions = {}): Chat
 }
 
 export class Chat extends Emitter<ChatEvents> {
-  private readonly peers = new WeakMap<RemotePeer, PeerChatState>()
-  private readonly disposers: Array<() => void> = []
-  private nextMessage = 1
+  readonly #peers = new WeakMap<RemotePeer, PeerChatState>()
+  readonly #disposers: Array<() => void> = []
+  #nextMessage = 1
 
+  readonly #client: PeerlaneClient
+  readonly #rate: ChatRateLimit
   constructor(
-    private readonly client: PeerlaneClient,
-    private readonly rate: ChatRateLimit,
+    client: PeerlaneClient,
+    rate: ChatRateLimit,
   ) {
     super()
-    this.disposers.push(client.on('channel-open', (peer) => this.attach(peer)))
-    for (const peer of client.peers.values()) this.attach(peer)
+    this.#client = client
+    this.#rate = rate
+    this.#disposers.push(client.on('channel-open', (peer) => this.#attach(peer)))
+    for (const peer of client.peers.values()) this.#attach(peer)
   }
 
   /** Sends a chat message to everyone; peers still connecting get it once their channel opens. */
   send(text: string): ChatMessage {
-    const from = this.client.peerId
+    const from = this.#client.peerId
     if (from === undefined) throw PeerlaneError.invalidState('send() while not in a room')
     if (text.trim() === '' || text.length > PEER_LIMITS.chatLength) {
       throw PeerlaneError.invalidArgument(`A chat message is 1–${PEER_LIMITS.chatLength} characters, not only spaces`)
     }
     const sentAt = Date.now()
-    const id = `${from}-${this.nextMessage++}`
+    const id = `${from}-${this.#nextMessage++}`
     const frame: PeerChat = { type: 'chat', id, text, sentAt }
-    for (const peer of this.client.peers.values()) {
+    for (const peer of this.#client.peers.values()) {
       if (peer.sendControl(frame)) continue
-      const { pending } = this.stateOf(peer)
+      const { pending } = this.#stateOf(peer)
       if (pending.push(frame) > MAX_PENDING) pending.shift()
     }
     return { id, from, text, sentAt, receivedAt: sentAt, local: true }
@@ -105,31 +109,31 @@ export class Chat extends Emitter<ChatEvents> {
 
   /** Stops listening; messages sent afterwards are not seen. */
   close(): void {
-    for (const dispose of this.disposers.splice(0)) dispose()
+    for (const dispose of this.#disposers.splice(0)) dispose()
   }
 
-  private stateOf(peer: RemotePeer): PeerChatState {
-    let state = this.peers.get(peer)
+  #stateOf(peer: RemotePeer): PeerChatState {
+    let state = this.#peers.get(peer)
     if (!state) {
-      state = { bucket: new TokenBucket(this.rate.messages, this.rate.bytes), pending: [], dropped: 0, reportedAt: -Infinity, attached: false }
-      this.peers.set(peer, state)
+      state = { bucket: new TokenBucket(this.#rate.messages, this.#rate.bytes), pending: [], dropped: 0, reportedAt: -Infinity, attached: false }
+      this.#peers.set(peer, state)
     }
     return state
   }
 
-  private attach(peer: RemotePeer): void {
+  #attach(peer: RemotePeer): void {
     const channels = peer.peerChannels
-    const state = this.stateOf(peer)
+    const state = this.#stateOf(peer)
     if (!channels || !peer.channelOpen || state.attached) return
     state.attached = true
     const off = channels.on('control', (frame) => {
-      if (frame.type === 'chat') this.receive(peer, state, frame)
+      if (frame.type === 'chat') this.#receive(peer, state, frame)
     })
-    this.disposers.push(off)
+    this.#disposers.push(off)
     for (const frame of state.pending.splice(0)) peer.sendControl(frame)
   }
 
-  private receive(peer: RemotePeer, state: PeerChatState, frame: PeerChat): void {
+  #receive(peer: RemotePeer, state: PeerChatState, frame: PeerChat): void {
     if (!state.bucket.take(utf8Length(frame.text))) {
       state.dropped += 1
       const now = Date.now()

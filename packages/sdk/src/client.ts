@@ -21,27 +21,29 @@ export type { ClientEvents, ClientState, JoinInfo, JoinOptions, PeerlaneClientOp
  * app adds (`useChat(client)` from `@peerlane/sdk/chat`, …), so a plain call does not carry them.
  */
 export class PeerlaneClient extends Emitter<ClientEvents> {
-  private readonly roster = new Map<string, RemotePeer>()
-  private readonly missing = new Map<string, ReturnType<typeof setTimeout>>()
-  private readonly session: SignalingSession | undefined
-  private readonly media: LocalMedia
+  readonly #roster = new Map<string, RemotePeer>()
+  readonly #missing = new Map<string, ReturnType<typeof setTimeout>>()
+  readonly #session: SignalingSession | undefined
+  readonly #media: LocalMedia
   /** @internal The client's logger, which its features (chat, files, …) log to as well. */
   readonly log: Logger
-  private readonly host: Omit<RemotePeerHost, 'PeerConnection' | 'configuration'>
-  private self: { peerId: string; room: string } | undefined
-  private readonly ice: IceConfiguration
-  private joined: JoinInfo | undefined
+  readonly #host: Omit<RemotePeerHost, 'PeerConnection' | 'configuration'>
+  #self: { peerId: string; room: string } | undefined
+  readonly #ice: IceConfiguration
+  #joined: JoinInfo | undefined
 
-  constructor(private readonly options: PeerlaneClientOptions) {
+  readonly #options: PeerlaneClientOptions
+  constructor(options: PeerlaneClientOptions) {
     super()
+    this.#options = options
     this.log = options.logger ?? createLogger('client', options.logLevel)
-    this.ice = new IceConfiguration(options, this.log)
-    this.media = new LocalMedia(() => [...this.roster.values()], this.log)
-    this.media.on('local-screen-share', (stream) => this.emit('local-screen-share', stream))
+    this.#ice = new IceConfiguration(options, this.log)
+    this.#media = new LocalMedia(() => [...this.#roster.values()], this.log)
+    this.#media.on('local-screen-share', (stream) => this.emit('local-screen-share', stream))
     const maxFrameBytes = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES
     const WebSocketImpl = options.WebSocket ?? platformWebSocket()
     if (WebSocketImpl) {
-      this.session = new SignalingSession({
+      this.#session = new SignalingSession({
         url: options.url,
         WebSocket: WebSocketImpl,
         log: this.log,
@@ -49,82 +51,82 @@ export class PeerlaneClient extends Emitter<ClientEvents> {
         backoff: options.reconnect === false ? undefined : { ...DEFAULT_BACKOFF, ...options.reconnect },
         maxFrameBytes,
       })
-      this.session.on('state', (state) => this.sessionState(state))
-      this.session.on('welcome', (welcome, info) => this.welcomed(welcome, info))
-      this.session.on('message', (message) => this.handle(message))
-      this.session.on('draining', (reconnectAfterMs) => this.emit('draining', { reconnectAfterMs }))
-      this.session.on('error', (error) => this.emit('error', error))
-      this.session.on('ended', (error) => this.emit('error', error))
+      this.#session.on('state', (state) => this.#sessionState(state))
+      this.#session.on('welcome', (welcome, info) => this.#welcomed(welcome, info))
+      this.#session.on('message', (message) => this.#handle(message))
+      this.#session.on('draining', (reconnectAfterMs) => this.emit('draining', { reconnectAfterMs }))
+      this.#session.on('error', (error) => this.emit('error', error))
+      this.#session.on('ended', (error) => this.emit('error', error))
     }
-    this.host = {
-      signal: (message) => this.session?.send(message),
+    this.#host = {
+      signal: (message) => this.#session?.send(message),
       log: this.log,
       disconnectedRestartMs: options.iceDisconnectedRestartMs ?? 4000,
       maxFrameBytes,
-      firstRemoteOffer: (peer) => this.media.attach(peer, false),
-      channelOpen: (peer) => this.media.peerReady(peer),
+      firstRemoteOffer: (peer) => this.#media.attach(peer, false),
+      channelOpen: (peer) => this.#media.peerReady(peer),
     }
   }
 
   get state(): ClientState {
-    const state = this.session?.state ?? 'idle'
+    const state = this.#session?.state ?? 'idle'
     return state === 'resumed' ? 'joined' : state
   }
 
   get peerId(): string | undefined {
-    return this.self?.peerId
+    return this.#self?.peerId
   }
 
   get room(): string | undefined {
-    return this.self?.room
+    return this.#self?.room
   }
 
   /** The remote peers currently in the room, by id. */
   get peers(): ReadonlyMap<string, RemotePeer> {
-    return new Map(this.roster)
+    return new Map(this.#roster)
   }
 
   /** Connects, joins `room`, and connects to everyone already there. Rejects with a coded `PeerlaneError`. */
   async join(room: string, options: JoinOptions = {}): Promise<JoinInfo> {
-    if (!this.session) throw PeerlaneError.invalidState('No WebSocket implementation: pass options.WebSocket')
+    if (!this.#session) throw PeerlaneError.invalidState('No WebSocket implementation: pass options.WebSocket')
     if (this.state !== 'idle' && this.state !== 'closed') throw PeerlaneError.invalidState(`join() while ${this.state}`)
-    this.media.localStream = options.stream
+    this.#media.localStream = options.stream
     // The welcome is applied (and `joined` set) synchronously as it arrives, before this resumes.
-    await this.session.start({ room, name: options.name, token: options.token })
-    const info = this.joined
+    await this.#session.start({ room, name: options.name, token: options.token })
+    const info = this.#joined
     if (!info) throw PeerlaneError.invalidState('left while joining')
-    this.hangUpOnPageExit()
+    this.#hangUpOnPageExit()
     return info
   }
 
   /** Hangs up: tells the room, closes every peer connection and the socket. */
   leave(): void {
-    this.session?.leave()
+    this.#session?.leave()
   }
 
   /** Restarts ICE with one peer, or with every peer; the SDK also does this itself on ICE failure. */
   restartIce(peerId?: string): void {
-    for (const [id, peer] of this.roster) if (peerId === undefined || id === peerId) peer.restartIce()
+    for (const [id, peer] of this.#roster) if (peerId === undefined || id === peerId) peer.restartIce()
   }
 
   /** Switches camera or microphone on every connection with `replaceTrack` (no renegotiation). */
   replaceTrack(kind: 'audio' | 'video', track: MediaStreamTrack): Promise<void> {
-    return this.media.replaceTrack(kind, track)
+    return this.#media.replaceTrack(kind, track)
   }
 
   /** Shares a `getDisplayMedia` stream as its own video track to everyone. */
   startScreenShare(stream: MediaStream): void {
-    if (this.self === undefined) throw PeerlaneError.invalidState('startScreenShare() while not in a room')
-    this.media.startScreenShare(stream)
+    if (this.#self === undefined) throw PeerlaneError.invalidState('startScreenShare() while not in a room')
+    this.#media.startScreenShare(stream)
   }
 
   stopScreenShare(): void {
-    this.media.stopScreenShare()
+    this.#media.stopScreenShare()
   }
 
   /** Your microphone/camera/screen state as others see it. */
   get mediaState(): MediaState {
-    return this.media.mediaState
+    return this.#media.mediaState
   }
 
   /**
@@ -132,101 +134,101 @@ export class PeerlaneClient extends Emitter<ClientEvents> {
    * (`{ recording: true }`; peers see it in their `media-state` event), and tells everyone.
    */
   setMediaState(patch: MediaStatePatch): void {
-    this.media.setMediaState(patch)
+    this.#media.setMediaState(patch)
   }
 
   /** A peer's announced microphone/camera/screen state. */
   mediaStateOf(peerId: string): MediaState | undefined {
-    return this.roster.get(peerId)?.mediaState
+    return this.#roster.get(peerId)?.mediaState
   }
 
-  private sessionState(state: SessionState): void {
-    if (state === 'closed') this.teardown()
+  #sessionState(state: SessionState): void {
+    if (state === 'closed') this.#teardown()
     if (state === 'resumed') return
     this.emit('state', state)
   }
 
-  private welcomed(welcome: Welcome, info: WelcomeInfo): void {
+  #welcomed(welcome: Welcome, info: WelcomeInfo): void {
     if (info.reconnected && !info.sameSession) {
       // The server lost our session (restart without a shared secret, or grace expired): every
       // peer will meet our new id as a newcomer, so the old connections are of no further use.
-      for (const id of [...this.roster.keys()]) this.removePeer(id, 'disconnected')
+      for (const id of [...this.#roster.keys()]) this.#removePeer(id, 'disconnected')
     }
-    this.self = { peerId: welcome.peerId, room: welcome.room }
+    this.#self = { peerId: welcome.peerId, room: welcome.room }
     // A resume's welcome carries renewed credentials too.
-    this.ice.update(welcome.iceServers, this.roster.values())
+    this.#ice.update(welcome.iceServers, this.#roster.values())
     if (info.sameSession) {
-      this.reconcile(welcome.peers)
+      this.#reconcile(welcome.peers)
       // Offers, answers or candidates meant for or from us were dropped while we were away:
       // waiting for them would leave a negotiation hanging, so every connection starts afresh.
       if (info.signalingLost) {
         this.log.info('signaling was lost while away; renegotiating with every peer')
-        for (const peer of this.roster.values()) peer.renegotiate()
+        for (const peer of this.#roster.values()) peer.renegotiate()
       }
       this.emit('state', 'joined')
     }
     // The newcomer offers to everyone already present; they answer.
-    const peers = info.sameSession ? [] : welcome.peers.map((peer) => this.addPeer(peer, true))
-    this.joined = { peerId: welcome.peerId, room: welcome.room, peers }
+    const peers = info.sameSession ? [] : welcome.peers.map((peer) => this.#addPeer(peer, true))
+    this.#joined = { peerId: welcome.peerId, room: welcome.room, peers }
     if (info.reconnected) this.emit('resumed', { sameSession: info.sameSession })
   }
 
   // After a resume the server's list may differ from ours: peers that joined while we were away
   // are new to us (we offer), and peers it does not list may still be resuming themselves (a
   // restarted server learns of them one by one), so they get a grace period before they count as gone.
-  private reconcile(peers: readonly PeerInfo[]): void {
+  #reconcile(peers: readonly PeerInfo[]): void {
     const listed = new Set(peers.map((peer) => peer.peerId))
-    for (const info of peers) if (!this.roster.has(info.peerId)) this.addPeer(info, true)
-    for (const id of this.roster.keys()) if (!listed.has(id) && !this.missing.has(id)) {
-      this.missing.set(id, setTimeout(() => this.removePeer(id, 'disconnected'), this.options.resumeGraceMs ?? 20_000))
+    for (const info of peers) if (!this.#roster.has(info.peerId)) this.#addPeer(info, true)
+    for (const id of this.#roster.keys()) if (!listed.has(id) && !this.#missing.has(id)) {
+      this.#missing.set(id, setTimeout(() => this.#removePeer(id, 'disconnected'), this.#options.resumeGraceMs ?? 20_000))
     }
   }
 
-  private returned(peerId: string): void {
-    clearTimeout(this.missing.get(peerId))
-    this.missing.delete(peerId)
+  #returned(peerId: string): void {
+    clearTimeout(this.#missing.get(peerId))
+    this.#missing.delete(peerId)
   }
 
-  private handle(message: RoomMessage): void {
+  #handle(message: RoomMessage): void {
     switch (message.type) {
       case 'peer-joined':
-        this.returned(message.peer.peerId)
-        this.addPeer(message.peer, false)
+        this.#returned(message.peer.peerId)
+        this.#addPeer(message.peer, false)
         return
       case 'peer-left':
-        this.removePeer(message.peerId, message.reason)
+        this.#removePeer(message.peerId, message.reason)
         return
       case 'ice-servers':
-        this.ice.update(message.iceServers, this.roster.values())
+        this.#ice.update(message.iceServers, this.#roster.values())
         return
       default: {
-        const peer = this.roster.get(message.from)
+        const peer = this.#roster.get(message.from)
         if (!peer) return this.log.debug(`${message.type} from unknown peer ${message.from} dropped`)
-        this.returned(message.from)
+        this.#returned(message.from)
         peer.receiveSignal(message)
       }
     }
   }
 
-  private addPeer(info: PeerInfo, offerer: boolean): RemotePeer {
-    const existing = this.roster.get(info.peerId)
+  #addPeer(info: PeerInfo, offerer: boolean): RemotePeer {
+    const existing = this.#roster.get(info.peerId)
     if (existing) return existing
-    const self = this.self
+    const self = this.#self
     if (!self) throw PeerlaneError.invalidState('not joined')
-    const PeerConnection = this.options.RTCPeerConnection ?? platformPeerConnection()
+    const PeerConnection = this.#options.RTCPeerConnection ?? platformPeerConnection()
     if (!PeerConnection) throw PeerlaneError.invalidState('No RTCPeerConnection implementation: pass options.RTCPeerConnection')
     // Any deterministic rule works as long as both sides agree: the lower id is polite.
-    const peer = new RemotePeer(info, self.peerId < info.peerId, offerer, { ...this.host, PeerConnection, configuration: this.ice.configuration })
-    this.roster.set(peer.id, peer)
-    this.forward(peer)
+    const peer = new RemotePeer(info, self.peerId < info.peerId, offerer, { ...this.#host, PeerConnection, configuration: this.#ice.configuration })
+    this.#roster.set(peer.id, peer)
+    this.#forward(peer)
     // Only the newcomer adds media up front, so joining starts with a single offer and no glare;
     // the existing side's tracks ride on its answer (`firstRemoteOffer`).
-    if (offerer) this.media.attach(peer, true)
+    if (offerer) this.#media.attach(peer, true)
     this.emit('peer-joined', peer)
     return peer
   }
 
-  private forward(peer: RemotePeer): void {
+  #forward(peer: RemotePeer): void {
     let screen: MediaStream | null = null
     peer.on('track', (track, streams) => this.emit('track', { peer, track, streams }))
     peer.on('connection-state', (state) => this.emit('connection-state', { peer, state }))
@@ -243,17 +245,17 @@ export class PeerlaneClient extends Emitter<ClientEvents> {
     peer.on('error', (error) => this.emit('error', error))
   }
 
-  private removePeer(peerId: string, reason: PeerLeftReason): void {
-    const peer = this.roster.get(peerId)
+  #removePeer(peerId: string, reason: PeerLeftReason): void {
+    const peer = this.#roster.get(peerId)
     if (!peer) return
-    this.returned(peerId)
-    this.roster.delete(peerId)
+    this.#returned(peerId)
+    this.#roster.delete(peerId)
     peer.close()
     this.emit('peer-left', peer, reason)
   }
 
   // Closing the tab should reach the others as a hang-up at once, not after a socket timeout.
-  private hangUpOnPageExit(): void {
+  #hangUpOnPageExit(): void {
     const page = globalThis as { addEventListener?: (type: string, fn: () => void) => void; removeEventListener?: (type: string, fn: () => void) => void }
     if (!page.addEventListener || !page.removeEventListener) return
     const onExit = () => this.leave()
@@ -265,13 +267,13 @@ export class PeerlaneClient extends Emitter<ClientEvents> {
     })
   }
 
-  private teardown(): void {
-    for (const timer of this.missing.values()) clearTimeout(timer)
-    this.missing.clear()
-    this.media.reset()
-    for (const peer of this.roster.values()) peer.close()
-    this.roster.clear()
-    this.self = undefined
-    this.joined = undefined
+  #teardown(): void {
+    for (const timer of this.#missing.values()) clearTimeout(timer)
+    this.#missing.clear()
+    this.#media.reset()
+    for (const peer of this.#roster.values()) peer.close()
+    this.#roster.clear()
+    this.#self = undefined
+    this.#joined = undefined
   }
 }

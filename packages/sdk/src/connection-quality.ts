@@ -55,29 +55,29 @@ function levelOf(sample: ConnectionSample, margin: number): ConnectionQualityLev
  * rises only when `UPGRADE_SAMPLES` samples in a row clear the better level's thresholds with margin.
  */
 export class ConnectionQualityClassifier {
-  private current: ConnectionQualityLevel = 'good'
-  private better = 0
+  #current: ConnectionQualityLevel = 'good'
+  #better = 0
 
   get level(): ConnectionQualityLevel {
-    return this.current
+    return this.#current
   }
 
   next(sample: ConnectionSample): ConnectionQualityLevel {
     const now = levelOf(sample, 1)
-    if (RANK[now] > RANK[this.current]) {
-      this.current = now
-      this.better = 0
+    if (RANK[now] > RANK[this.#current]) {
+      this.#current = now
+      this.#better = 0
       return now
     }
     const clear = levelOf(sample, UPGRADE_MARGIN)
-    if (RANK[clear] < RANK[this.current]) {
-      this.better += 1
-      if (this.better >= UPGRADE_SAMPLES) {
-        this.current = clear
-        this.better = 0
+    if (RANK[clear] < RANK[this.#current]) {
+      this.#better += 1
+      if (this.#better >= UPGRADE_SAMPLES) {
+        this.#current = clear
+        this.#better = 0
       }
-    } else this.better = 0
-    return this.current
+    } else this.#better = 0
+    return this.#current
   }
 }
 
@@ -135,56 +135,60 @@ export function useConnectionQuality(client: PeerlaneClient, options: Connection
 }
 
 export class ConnectionQuality extends Emitter<ConnectionQualityEvents> {
-  private readonly peers = new WeakMap<RemotePeer, { readonly classifier: ConnectionQualityClassifier; counters?: Counters }>()
-  private readonly latest = new Map<string, ConnectionQualityEvent>()
-  private timer: ReturnType<typeof setInterval> | undefined
-  private offLeft: (() => void) | undefined
+  readonly #peers = new WeakMap<RemotePeer, { readonly classifier: ConnectionQualityClassifier; counters?: Counters }>()
+  readonly #latest = new Map<string, ConnectionQualityEvent>()
+  #timer: ReturnType<typeof setInterval> | undefined
+  #offLeft: (() => void) | undefined
 
+  readonly #client: PeerlaneClient
+  readonly #intervalMs: number
   constructor(
-    private readonly client: PeerlaneClient,
-    private readonly intervalMs: number,
+    client: PeerlaneClient,
+    intervalMs: number,
   ) {
     super()
+    this.#client = client
+    this.#intervalMs = intervalMs
   }
 
   /** The last event for `peerId`, if it was sampled. */
   qualityOf(peerId: string): ConnectionQualityEvent | undefined {
-    return this.latest.get(peerId)
+    return this.#latest.get(peerId)
   }
 
   override on<K extends keyof ConnectionQualityEvents>(event: K, handler: ConnectionQualityEvents[K]): () => void {
-    this.timer ??= setInterval(() => void this.sample(), this.intervalMs)
-    this.offLeft ??= this.client.on('peer-left', (peer) => this.latest.delete(peer.id))
+    this.#timer ??= setInterval(() => void this.#sample(), this.#intervalMs)
+    this.#offLeft ??= this.#client.on('peer-left', (peer) => this.#latest.delete(peer.id))
     return super.on(event, handler)
   }
 
   override off<K extends keyof ConnectionQualityEvents>(event: K, handler: ConnectionQualityEvents[K]): void {
     super.off(event, handler)
     if (this.listens('connection-quality')) return
-    clearInterval(this.timer)
-    this.timer = undefined
-    this.offLeft?.()
-    this.offLeft = undefined
+    clearInterval(this.#timer)
+    this.#timer = undefined
+    this.#offLeft?.()
+    this.#offLeft = undefined
   }
 
-  private async sample(): Promise<void> {
-    await Promise.all([...this.client.peers.values()].filter((peer) => peer.connectionState === 'connected').map((peer) => this.samplePeer(peer)))
+  async #sample(): Promise<void> {
+    await Promise.all([...this.#client.peers.values()].filter((peer) => peer.connectionState === 'connected').map((peer) => this.#samplePeer(peer)))
   }
 
-  private async samplePeer(peer: RemotePeer): Promise<void> {
+  async #samplePeer(peer: RemotePeer): Promise<void> {
     let report: RTCStatsReport
     try {
       report = await peer.rawConnection.getStats()
     } catch {
       return // closed meanwhile
     }
-    const state = this.peers.get(peer) ?? { classifier: new ConnectionQualityClassifier() }
-    this.peers.set(peer, state)
+    const state = this.#peers.get(peer) ?? { classifier: new ConnectionQualityClassifier() }
+    this.#peers.set(peer, state)
     const { sample, counters } = readConnectionSample(report, state.counters)
     state.counters = counters
-    if (!this.timer || !this.client.peers.has(peer.id)) return
+    if (!this.#timer || !this.#client.peers.has(peer.id)) return
     const event: ConnectionQualityEvent = { peer, quality: state.classifier.next(sample), ...sample }
-    this.latest.set(peer.id, event)
+    this.#latest.set(peer.id, event)
     this.emit('connection-quality', event)
   }
 }

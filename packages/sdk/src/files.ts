@@ -28,23 +28,27 @@ export function useFiles(client: PeerlaneClient, limits: Partial<FileLimits> = {
 }
 
 export class Files extends Emitter<FilesEvents> {
-  private readonly links = new Map<string, PeerFileLink>()
-  private readonly disposers: Array<() => void>
-  private nextTransfer = 1
+  readonly #links = new Map<string, PeerFileLink>()
+  readonly #disposers: Array<() => void>
+  #nextTransfer = 1
 
+  readonly #client: PeerlaneClient
+  readonly #limits: FileLimits
   constructor(
-    private readonly client: PeerlaneClient,
-    private readonly limits: FileLimits,
+    client: PeerlaneClient,
+    limits: FileLimits,
   ) {
     super()
-    this.disposers = [
-      client.on('channel-open', (peer) => this.attach(peer)),
-      client.on('peer-left', (peer) => this.detach(peer.id, `${peer.id} left during the transfer`)),
+    this.#client = client
+    this.#limits = limits
+    this.#disposers = [
+      client.on('channel-open', (peer) => this.#attach(peer)),
+      client.on('peer-left', (peer) => this.#detach(peer.id, `${peer.id} left during the transfer`)),
       client.on('state', (state) => {
-        if (state === 'closed') for (const id of [...this.links.keys()]) this.detach(id, 'the call ended during the transfer')
+        if (state === 'closed') for (const id of [...this.#links.keys()]) this.#detach(id, 'the call ended during the transfer')
       }),
     ]
-    for (const peer of client.peers.values()) this.attach(peer)
+    for (const peer of client.peers.values()) this.#attach(peer)
   }
 
   /**
@@ -53,16 +57,16 @@ export class Files extends Emitter<FilesEvents> {
    * `progress` and `end` events or await `finished`.
    */
   send(file: Blob, options: SendFileOptions = {}): OutgoingFileTransfer {
-    const peers = this.client.peers
-    if (this.client.peerId === undefined) throw PeerlaneError.invalidState('send() while not in a room')
+    const peers = this.#client.peers
+    if (this.#client.peerId === undefined) throw PeerlaneError.invalidState('send() while not in a room')
     const to = options.to === undefined ? [...peers.keys()] : typeof options.to === 'string' ? [options.to] : [...options.to]
     const unknown = to.find((peerId) => !peers.has(peerId))
     if (unknown !== undefined) throw PeerlaneError.invalidArgument(`No peer ${unknown} in the room`)
     if (to.length === 0) throw PeerlaneError.invalidState('send() with nobody else in the room')
     const name = options.name ?? ((file as { name?: unknown }).name as string | undefined) ?? 'file'
-    const transfer = new OutgoingFileTransfer(`out-${this.nextTransfer++}`, file, name || 'file', to)
+    const transfer = new OutgoingFileTransfer(`out-${this.#nextTransfer++}`, file, name || 'file', to)
     for (const peerId of to) {
-      const link = this.links.get(peerId)
+      const link = this.#links.get(peerId)
       if (link) link.send(transfer)
       else transfer.legEnded(peerId, { state: 'failed', error: PeerlaneError.channelUnavailable(peerId) })
     }
@@ -71,20 +75,20 @@ export class Files extends Emitter<FilesEvents> {
 
   /** Stops handling files: transfers under way fail, later offers are declined. */
   close(): void {
-    for (const dispose of this.disposers.splice(0)) dispose()
-    for (const id of [...this.links.keys()]) this.detach(id, 'file transfer was closed')
+    for (const dispose of this.#disposers.splice(0)) dispose()
+    for (const id of [...this.#links.keys()]) this.#detach(id, 'file transfer was closed')
   }
 
-  private attach(peer: RemotePeer): void {
+  #attach(peer: RemotePeer): void {
     const channels = peer.peerChannels
-    if (!channels || !peer.channelOpen || this.links.has(peer.id)) return
-    this.links.set(peer.id, new PeerFileLink(peer.id, channels, this.limits, (transfer) => this.emit('file', transfer, peer), this.client.log))
+    if (!channels || !peer.channelOpen || this.#links.has(peer.id)) return
+    this.#links.set(peer.id, new PeerFileLink(peer.id, channels, this.#limits, (transfer) => this.emit('file', transfer, peer), this.#client.log))
   }
 
-  private detach(peerId: string, why: string): void {
-    const link = this.links.get(peerId)
+  #detach(peerId: string, why: string): void {
+    const link = this.#links.get(peerId)
     if (!link) return
-    this.links.delete(peerId)
+    this.#links.delete(peerId)
     link.close(new PeerlaneError('transfer-failed', why, { peerId }))
   }
 }

@@ -44,38 +44,42 @@ interface ScreenShare {
  * policy is a feature of its own: `@peerlane/sdk/video-quality`.)
  */
 export class LocalMedia extends Emitter<LocalMediaEvents> {
-  private stream: MediaStream | undefined
-  private local = { audioMuted: false, videoOff: false, recording: false }
-  private screen: ScreenShare | undefined
+  #stream: MediaStream | undefined
+  #local = { audioMuted: false, videoOff: false, recording: false }
+  #screen: ScreenShare | undefined
   // Every share goes out under this one stream id, so the far side keeps mapping the reused
   // transceiver's track to our screen (`screenStreamId`) however many shares there are.
-  private carrier: MediaStream | undefined
+  #carrier: MediaStream | undefined
 
+  readonly #peers: () => readonly MediaPeer[]
+  readonly #log: Logger
   constructor(
-    private readonly peers: () => readonly MediaPeer[],
-    private readonly log: Logger,
+    peers: () => readonly MediaPeer[],
+    log: Logger,
   ) {
     super()
+    this.#peers = peers
+    this.#log = log
   }
 
   /** The tracks sent to every peer (from `join`). */
   get localStream(): MediaStream | undefined {
-    return this.stream
+    return this.#stream
   }
 
   set localStream(stream: MediaStream | undefined) {
-    this.stream = stream
+    this.#stream = stream
   }
 
   get mediaState(): MediaState {
-    return { ...this.local, screenSharing: this.screen !== undefined }
+    return { ...this.#local, screenSharing: this.#screen !== undefined }
   }
 
   /** The frame announcing our state; `screenStreamId` tells peers which stream is the screen. */
   stateFrame(): PeerMediaState {
-    const { audioMuted, videoOff, recording } = this.local
+    const { audioMuted, videoOff, recording } = this.#local
     // `recording` only when set: a peer on an SDK from before the field refuses unknown ones.
-    return { type: 'media-state', audioMuted, videoOff, screenStreamId: this.screen ? this.screenCarrier().id : null, ...(recording ? { recording } : {}) }
+    return { type: 'media-state', audioMuted, videoOff, screenStreamId: this.#screen ? this.#screenCarrier().id : null, ...(recording ? { recording } : {}) }
   }
 
   /**
@@ -85,8 +89,8 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
    */
   attach(peer: MediaPeer, offerer: boolean): void {
     const pc = peer.rawConnection
-    const tracks = this.stream?.getTracks() ?? []
-    for (const track of tracks) pc.addTrack(track, this.stream as MediaStream)
+    const tracks = this.#stream?.getTracks() ?? []
+    for (const track of tracks) pc.addTrack(track, this.#stream as MediaStream)
     if (offerer && tracks.length === 0) {
       pc.addTransceiver('audio', { direction: 'recvonly' })
       pc.addTransceiver('video', { direction: 'recvonly' })
@@ -96,7 +100,7 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
   /** A peer's channels opened: tell it our state, share the screen. */
   peerReady(peer: MediaPeer): void {
     peer.sendControl(this.stateFrame())
-    if (this.screen) this.share(peer, this.screen.track)
+    if (this.#screen) this.#share(peer, this.#screen.track)
   }
 
   /**
@@ -105,10 +109,10 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
    * and tells everyone.
    */
   setMediaState(patch: MediaStatePatch): void {
-    this.local = { ...this.local, ...patch }
-    for (const track of this.stream?.getAudioTracks() ?? []) track.enabled = !this.local.audioMuted
-    for (const track of this.stream?.getVideoTracks() ?? []) track.enabled = !this.local.videoOff
-    this.broadcastState()
+    this.#local = { ...this.#local, ...patch }
+    for (const track of this.#stream?.getAudioTracks() ?? []) track.enabled = !this.#local.audioMuted
+    for (const track of this.#stream?.getVideoTracks() ?? []) track.enabled = !this.#local.videoOff
+    this.#broadcastState()
   }
 
   /**
@@ -119,11 +123,11 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
    */
   async replaceTrack(kind: 'audio' | 'video', track: MediaStreamTrack): Promise<void> {
     if (track.kind !== kind) throw PeerlaneError.invalidArgument(`replaceTrack('${kind}') got a ${track.kind} track`)
-    const stream = this.stream
+    const stream = this.#stream
     const old = stream?.getTracks().find((each) => each.kind === kind)
     if (!stream || !old) throw PeerlaneError.invalidState(`No ${kind} track is being sent; join with one to switch it`)
-    track.enabled = kind === 'audio' ? !this.local.audioMuted : !this.local.videoOff
-    const senders = this.peers().flatMap((peer) => peer.rawConnection.getSenders().filter((sender) => sender.track === old))
+    track.enabled = kind === 'audio' ? !this.#local.audioMuted : !this.#local.videoOff
+    const senders = this.#peers().flatMap((peer) => peer.rawConnection.getSenders().filter((sender) => sender.track === old))
     if (senders.some((sender) => typeof sender.replaceTrack !== 'function')) throw PeerlaneError.unsupported('RTCRtpSender.replaceTrack')
     await Promise.all(senders.map((sender) => sender.replaceTrack(track)))
     stream.removeTrack(old)
@@ -138,53 +142,53 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
   startScreenShare(stream: MediaStream): void {
     const track = stream.getVideoTracks()[0]
     if (!track) throw PeerlaneError.invalidArgument('startScreenShare() needs a stream with a video track')
-    if (this.screen) this.endScreen()
+    if (this.#screen) this.#endScreen()
     // Text on a shared screen must stay sharp; the encoder then drops frames before resolution.
     if ('contentHint' in track) track.contentHint = 'detail'
     const onEnded = () => {
-      if (this.screen?.track === track) this.stopScreenShare()
+      if (this.#screen?.track === track) this.stopScreenShare()
     }
     track.addEventListener('ended', onEnded)
-    this.screen = { stream, track, onEnded }
+    this.#screen = { stream, track, onEnded }
     // Announce before adding the track, so the far side knows the stream is a screen when it lands.
-    this.broadcastState()
-    for (const peer of this.peers()) if (peer.channelOpen) this.share(peer, track)
+    this.#broadcastState()
+    for (const peer of this.#peers()) if (peer.channelOpen) this.#share(peer, track)
     this.emit('local-screen-share', stream)
   }
 
   stopScreenShare(): void {
-    if (!this.screen) return
-    this.endScreen()
-    this.broadcastState()
+    if (!this.#screen) return
+    this.#endScreen()
+    this.#broadcastState()
     this.emit('local-screen-share', null)
   }
 
   /** The call ended: a screen share stops, the next call starts from the defaults of quality. */
   reset(): void {
-    if (this.screen) this.endScreen()
-    this.stream = undefined
+    if (this.#screen) this.#endScreen()
+    this.#stream = undefined
   }
 
-  private broadcastState(): void {
+  #broadcastState(): void {
     const frame = this.stateFrame()
-    for (const peer of this.peers()) peer.sendControl(frame)
+    for (const peer of this.#peers()) peer.sendControl(frame)
   }
 
-  private screenCarrier(): MediaStream {
-    this.carrier ??= new MediaStream()
-    return this.carrier
+  #screenCarrier(): MediaStream {
+    this.#carrier ??= new MediaStream()
+    return this.#carrier
   }
 
-  private share(peer: MediaPeer, track: MediaStreamTrack): void {
-    peer.shareScreen(track, this.screenCarrier()).catch((cause: unknown) => this.log.warn('could not share the screen with a peer', cause))
+  #share(peer: MediaPeer, track: MediaStreamTrack): void {
+    peer.shareScreen(track, this.#screenCarrier()).catch((cause: unknown) => this.#log.warn('could not share the screen with a peer', cause))
   }
 
-  private endScreen(): void {
-    const screen = this.screen
+  #endScreen(): void {
+    const screen = this.#screen
     if (!screen) return
-    this.screen = undefined
+    this.#screen = undefined
     screen.track.removeEventListener('ended', screen.onEnded)
-    for (const peer of this.peers()) peer.unshareScreen().catch((cause: unknown) => this.log.warn('could not stop sharing the screen with a peer', cause))
+    for (const peer of this.#peers()) peer.unshareScreen().catch((cause: unknown) => this.#log.warn('could not stop sharing the screen with a peer', cause))
     for (const track of screen.stream.getTracks()) track.stop()
   }
 }

@@ -7,16 +7,18 @@ import { summarizeStats, type PeerStats, type StatsSample } from './stats.js'
 // connection's counters into bitrates since the previous read of the same peer.
 
 export class PeerStatsReader {
-  private readonly samples = new WeakMap<RemotePeer, StatsSample>()
+  readonly #samples = new WeakMap<RemotePeer, StatsSample>()
 
-  constructor(private readonly client: PeerlaneClient) {}
+  readonly #client: PeerlaneClient
+  constructor(client: PeerlaneClient) {
+    this.#client = client}
 
   /** RTT, bitrates, loss, resolution, frame rate, codecs and candidate types of one peer. */
   async get(peerId: string): Promise<PeerStats> {
-    const peer = this.client.peers.get(peerId)
+    const peer = this.#client.peers.get(peerId)
     if (!peer) throw PeerlaneError.invalidArgument(`No peer ${peerId} in the room`)
-    const { stats, sample } = summarizeStats(await peer.rawConnection.getStats(), this.samples.get(peer))
-    this.samples.set(peer, sample)
+    const { stats, sample } = summarizeStats(await peer.rawConnection.getStats(), this.#samples.get(peer))
+    this.#samples.set(peer, sample)
     return stats
   }
 }

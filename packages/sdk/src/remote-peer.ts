@@ -51,25 +51,27 @@ const INITIAL_STATE: PeerMediaState = { type: 'media-state', audioMuted: false, 
 export class RemotePeer extends Emitter<RemotePeerEvents> {
   readonly id: string
   readonly name: string | undefined
-  private readonly session: PeerSession
-  private channels: PeerChannels | undefined
-  private remoteState = INITIAL_STATE
-  private readonly streams = new RemoteStreams()
-  private screen: RTCRtpTransceiver | undefined
-  private readonly drops = { invalid: 0, invalidAt: -Infinity }
-  private remoteVersion: number | undefined
-  private closed = false
+  readonly #session: PeerSession
+  #channels: PeerChannels | undefined
+  #remoteState = INITIAL_STATE
+  readonly #streams = new RemoteStreams()
+  #screen: RTCRtpTransceiver | undefined
+  readonly #drops = { invalid: 0, invalidAt: -Infinity }
+  #remoteVersion: number | undefined
+  #closed = false
 
+  readonly #host: RemotePeerHost
   constructor(
     info: PeerInfo,
     polite: boolean,
     offerer: boolean,
-    private readonly host: RemotePeerHost,
+    host: RemotePeerHost,
   ) {
     super()
+    this.#host = host
     this.id = info.peerId
     this.name = info.name
-    this.session = new PeerSession({
+    this.#session = new PeerSession({
       peerId: info.peerId,
       polite,
       configuration: host.configuration,
@@ -80,14 +82,14 @@ export class RemotePeer extends Emitter<RemotePeerEvents> {
       disconnectedRestartMs: host.disconnectedRestartMs,
       maxFrameBytes: host.maxFrameBytes,
     })
-    const pc = this.session.connection
+    const pc = this.#session.connection
     pc.addEventListener('track', ({ track, streams }) => {
       this.emit('track', track, streams)
-      this.showStreams(this.streams.addTrack(track, streams))
+      this.#showStreams(this.#streams.addTrack(track, streams))
     })
     pc.addEventListener('connectionstatechange', () => this.emit('connection-state', pc.connectionState))
-    if (offerer) this.openChannels()
-    else this.watchFirstOffer()
+    if (offerer) this.#openChannels()
+    else this.#watchFirstOffer()
   }
 
   /**
@@ -95,72 +97,72 @@ export class RemotePeer extends Emitter<RemotePeerEvents> {
    * channels or descriptions changed behind the SDK's back can break its negotiation.
    */
   get rawConnection(): RTCPeerConnection {
-    return this.session.connection
+    return this.#session.connection
   }
 
   get connectionState(): RTCPeerConnectionState {
-    return this.session.connection.connectionState
+    return this.#session.connection.connectionState
   }
 
   /** The peer's camera stream (`null` until it arrives). */
   get cameraStream(): MediaStream | null {
-    return this.streams.current.camera
+    return this.#streams.current.camera
   }
 
   /** The peer's screen share, once both its announcement and its track have arrived. */
   get screenStream(): MediaStream | null {
-    return this.streams.current.screen
+    return this.#streams.current.screen
   }
 
   /** What the peer announced; everyone starts unmuted, with the camera on and not recording. */
   get mediaState(): MediaState {
-    const { audioMuted, videoOff, screenStreamId, recording } = this.remoteState
+    const { audioMuted, videoOff, screenStreamId, recording } = this.#remoteState
     return { audioMuted, videoOff, screenSharing: screenStreamId !== null, recording: recording === true }
   }
 
   /** The peer protocol version the peer announced in its `hello`, once it has. */
   get protocolVersion(): number | undefined {
-    return this.remoteVersion
+    return this.#remoteVersion
   }
 
   /** Frames from this peer the peer protocol refused (and the SDK dropped) so far. */
   get invalidFrames(): number {
-    return this.drops.invalid
+    return this.#drops.invalid
   }
 
   get channelOpen(): boolean {
-    return this.channels?.isOpen === true
+    return this.#channels?.isOpen === true
   }
 
   /** The sender that carries our screen to this peer (kept between shares), once we shared. */
   get screenSender(): RTCRtpSender | undefined {
-    return this.screen?.sender
+    return this.#screen?.sender
   }
 
   restartIce(): void {
-    this.session.restartIce()
+    this.#session.restartIce()
   }
 
   // ---- used by the room, local media and the features (chat, files) ----
 
   /** @internal The SDK's data channels to this peer, once created (features attach to them). */
   get peerChannels(): PeerChannels | undefined {
-    return this.channels
+    return this.#channels
   }
 
   /** @internal Applies a relayed offer, answer or candidate. */
   receiveSignal(message: RelayedOffer | RelayedAnswer | RelayedCandidate): void {
-    void this.session.receive(message)
+    void this.#session.receive(message)
   }
 
   /** @internal Signaling from or for this peer was lost: negotiate afresh. */
   renegotiate(): void {
-    void this.session.renegotiate()
+    void this.#session.renegotiate()
   }
 
   /** @internal Sends a control frame if the channel is open; false when it was dropped. */
   sendControl(frame: PeerControlMessage): boolean {
-    return this.channels?.sendControl(frame) === true
+    return this.#channels?.sendControl(frame) === true
   }
 
   /**
@@ -169,84 +171,84 @@ export class RemotePeer extends Emitter<RemotePeerEvents> {
    * grow the SDP. `carrier` is the stream id the far side maps to our screen, the same each time.
    */
   async shareScreen(track: MediaStreamTrack, carrier: MediaStream): Promise<void> {
-    if (this.closed) return
-    const pc = this.session.connection
-    if (!this.screen) {
-      this.screen = pc.addTransceiver(track, { direction: 'sendonly', streams: [carrier] })
+    if (this.#closed) return
+    const pc = this.#session.connection
+    if (!this.#screen) {
+      this.#screen = pc.addTransceiver(track, { direction: 'sendonly', streams: [carrier] })
       return
     }
-    await this.screen.sender.replaceTrack(track)
-    if (!this.closed) this.screen.direction = 'sendonly'
+    await this.#screen.sender.replaceTrack(track)
+    if (!this.#closed) this.#screen.direction = 'sendonly'
   }
 
   /** @internal Stops sending our screen; the transceiver stays (inactive) for the next share. */
   async unshareScreen(): Promise<void> {
-    const screen = this.screen
-    if (!screen || this.closed) return
+    const screen = this.#screen
+    if (!screen || this.#closed) return
     screen.direction = 'inactive'
     await screen.sender.replaceTrack(null)
   }
 
   /** @internal The peer left: the connection closes. */
   close(): void {
-    if (this.closed) return
-    this.closed = true
-    this.session.close()
+    if (this.#closed) return
+    this.#closed = true
+    this.#session.close()
   }
 
   // The answering side adds its media once the first remote offer is applied, and creates its
   // channels once that first round is done: the data section is negotiated by then, so nothing
   // needs a new offer (earlier, it would offer too and collide; werift then never connects).
-  private watchFirstOffer(): void {
-    const pc = this.session.connection
+  #watchFirstOffer(): void {
+    const pc = this.#session.connection
     let offered = false
     const onChange = () => {
-      if (this.closed) return pc.removeEventListener('signalingstatechange', onChange)
+      if (this.#closed) return pc.removeEventListener('signalingstatechange', onChange)
       if (pc.signalingState === 'have-remote-offer' && !offered) {
         offered = true
-        this.host.firstRemoteOffer(this)
+        this.#host.firstRemoteOffer(this)
       } else if (pc.signalingState === 'stable' && offered) {
         pc.removeEventListener('signalingstatechange', onChange)
-        this.openChannels()
+        this.#openChannels()
       }
     }
     pc.addEventListener('signalingstatechange', onChange)
   }
 
-  private openChannels(): void {
-    const channels = new PeerChannels(this.session.connection, this.host.log)
-    this.channels = channels
-    channels.on('control', (frame) => this.receiveControl(frame))
-    channels.on('invalid', (error) => this.refused(PeerlaneError.peerProtocol(this.id, error)))
+  #openChannels(): void {
+    const channels = new PeerChannels(this.#session.connection, this.#host.log)
+    this.#channels = channels
+    channels.on('control', (frame) => this.#receiveControl(frame))
+    channels.on('invalid', (error) => this.#refused(PeerlaneError.peerProtocol(this.id, error)))
     channels.on('open', () => {
-      if (this.closed) return
-      this.host.channelOpen(this)
+      if (this.#closed) return
+      this.#host.channelOpen(this)
       this.emit('channel-open')
     })
   }
 
-  private receiveControl(frame: PeerControlMessage): void {
-    if (this.closed) return
+  #receiveControl(frame: PeerControlMessage): void {
+    if (this.#closed) return
     if (frame.type === 'hello') {
-      this.remoteVersion = frame.version
+      this.#remoteVersion = frame.version
       if (frame.version !== PEER_PROTOCOL_VERSION) this.emit('incompatible', PeerlaneError.peerIncompatible(this.id, frame.version))
     } else if (frame.type === 'media-state') {
-      this.remoteState = frame
+      this.#remoteState = frame
       this.emit('media-state', this.mediaState)
-      this.showStreams(this.streams.announce(frame.screenStreamId))
+      this.#showStreams(this.#streams.announce(frame.screenStreamId))
     }
   }
 
-  private refused(error: PeerlaneError): void {
-    this.drops.invalid += 1
+  #refused(error: PeerlaneError): void {
+    this.#drops.invalid += 1
     const now = Date.now()
-    if (now - this.drops.invalidAt < REPORT_EVERY_MS) return
-    this.drops.invalidAt = now
-    this.host.log.warn(`${error.message} (${this.drops.invalid} dropped so far)`)
-    this.emit('protocol-error', error, this.drops.invalid)
+    if (now - this.#drops.invalidAt < REPORT_EVERY_MS) return
+    this.#drops.invalidAt = now
+    this.#host.log.warn(`${error.message} (${this.#drops.invalid} dropped so far)`)
+    this.emit('protocol-error', error, this.#drops.invalid)
   }
 
-  private showStreams(changed: PeerStreams | undefined): void {
+  #showStreams(changed: PeerStreams | undefined): void {
     if (changed) this.emit('streams', changed)
   }
 }

@@ -11,55 +11,55 @@ export interface PeerStreams {
 }
 
 export class RemoteStreams {
-  private readonly streams = new Map<string, MediaStream>()
-  private readonly tracks = new Map<string, Set<MediaStreamTrack>>()
+  readonly #streams = new Map<string, MediaStream>()
+  readonly #tracks = new Map<string, Set<MediaStreamTrack>>()
   // Every stream ever announced as a screen: one never turns into the camera after a share ends.
-  private readonly screenIds = new Set<string>()
-  private screenId: string | null = null
-  private shown: PeerStreams = { camera: null, screen: null }
+  readonly #screenIds = new Set<string>()
+  #screenId: string | null = null
+  #shown: PeerStreams = { camera: null, screen: null }
 
   get current(): PeerStreams {
-    return this.shown
+    return this.#shown
   }
 
   /** A remote track arrived (again); returns the streams when what is shown changed. */
   addTrack(track: MediaStreamTrack, streams: readonly MediaStream[]): PeerStreams | undefined {
-    for (const stream of streams) this.remember(stream, track)
+    for (const stream of streams) this.#remember(stream, track)
     // A track sent without a stream (other clients may) still belongs to the camera.
     if (streams.length === 0 && typeof MediaStream === 'function') {
-      const loose = this.streams.get('') ?? new MediaStream()
+      const loose = this.#streams.get('') ?? new MediaStream()
       loose.addTrack(track)
-      this.remember(loose, track)
+      this.#remember(loose, track)
     }
-    return this.classify()
+    return this.#classify()
   }
 
   /** The peer announced its screen stream (or `null`); returns the streams when what is shown changed. */
   announce(screenId: string | null): PeerStreams | undefined {
-    this.screenId = screenId
-    if (screenId !== null) this.screenIds.add(screenId)
-    return this.classify()
+    this.#screenId = screenId
+    if (screenId !== null) this.#screenIds.add(screenId)
+    return this.#classify()
   }
 
-  private remember(stream: MediaStream, track: MediaStreamTrack): void {
+  #remember(stream: MediaStream, track: MediaStreamTrack): void {
     // A reused screen transceiver may come back in a new stream object with the old id (Chrome
     // does): the app keeps the one it was given, and `classify` puts the track back into it.
-    if (!this.streams.has(stream.id)) this.streams.set(stream.id, stream)
-    const tracks = this.tracks.get(stream.id) ?? new Set()
+    if (!this.#streams.has(stream.id)) this.#streams.set(stream.id, stream)
+    const tracks = this.#tracks.get(stream.id) ?? new Set()
     tracks.add(track)
-    this.tracks.set(stream.id, tracks)
+    this.#tracks.set(stream.id, tracks)
   }
 
   // Either shows once both the announcement and the track have arrived, in either order.
-  private classify(): PeerStreams | undefined {
-    const screenId = this.screenId
-    const screen = screenId === null ? null : (this.streams.get(screenId) ?? null)
+  #classify(): PeerStreams | undefined {
+    const screenId = this.#screenId
+    const screen = screenId === null ? null : (this.#streams.get(screenId) ?? null)
     if (screen && screenId !== null) {
-      for (const track of this.tracks.get(screenId) ?? []) if (track.readyState === 'live' && !screen.getTrackById(track.id)) screen.addTrack(track)
+      for (const track of this.#tracks.get(screenId) ?? []) if (track.readyState === 'live' && !screen.getTrackById(track.id)) screen.addTrack(track)
     }
-    const camera = [...this.streams.values()].find((stream) => !this.screenIds.has(stream.id)) ?? null
-    if (screen === this.shown.screen && camera === this.shown.camera) return undefined
-    this.shown = { camera, screen }
-    return this.shown
+    const camera = [...this.#streams.values()].find((stream) => !this.#screenIds.has(stream.id)) ?? null
+    if (screen === this.#shown.screen && camera === this.#shown.camera) return undefined
+    this.#shown = { camera, screen }
+    return this.#shown
   }
 }

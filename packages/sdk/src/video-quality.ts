@@ -18,45 +18,49 @@ export function useVideoQuality(client: PeerlaneClient, preset: QualityPreset | 
 }
 
 export class VideoQuality extends Emitter<VideoQualityEvents> {
-  private applied: QualityPreset | undefined
-  private codec: VideoCodecMimeType | undefined
-  private readonly disposers: Array<() => void>
+  #applied: QualityPreset | undefined
+  #codec: VideoCodecMimeType | undefined
+  readonly #disposers: Array<() => void>
 
+  readonly #client: PeerlaneClient
+  #chosen: QualityPreset | 'auto'
   constructor(
-    private readonly client: PeerlaneClient,
-    private chosen: QualityPreset | 'auto',
+    client: PeerlaneClient,
+    chosen: QualityPreset | 'auto',
   ) {
     super()
-    this.disposers = [
+    this.#client = client
+    this.#chosen = chosen
+    this.#disposers = [
       client.on('peer-joined', (peer) => {
-        if (this.codec) this.applyCodec(peer, this.codec)
-        void this.apply()
+        if (this.#codec) this.#applyCodec(peer, this.#codec)
+        void this.#apply()
       }),
-      client.on('peer-left', () => void this.apply()),
+      client.on('peer-left', () => void this.#apply()),
       // Senders are negotiated by the time the channels open: cap the newcomer's now.
       client.on('channel-open', (peer) => {
-        if (this.codec) this.applyCodec(peer, this.codec)
-        void this.apply([peer])
+        if (this.#codec) this.#applyCodec(peer, this.#codec)
+        void this.#apply([peer])
       }),
     ]
-    void this.apply()
+    void this.#apply()
   }
 
   /** What was chosen: a preset or `'auto'` (follows the room size). */
   get preset(): QualityPreset | 'auto' {
-    return this.chosen
+    return this.#chosen
   }
 
   /** The preset in effect now. */
   get effective(): QualityPreset {
-    return this.chosen === 'auto' ? presetForRoomSize(this.client.peers.size + 1) : this.chosen
+    return this.#chosen === 'auto' ? presetForRoomSize(this.#client.peers.size + 1) : this.#chosen
   }
 
   /** Caps the camera's bitrate, resolution and frame rate; `'auto'` (the default) follows the room size. */
   async set(preset: QualityPreset | 'auto'): Promise<void> {
-    this.chosen = preset
-    this.applied = undefined
-    await this.apply()
+    this.#chosen = preset
+    this.#applied = undefined
+    await this.#apply()
   }
 
   /**
@@ -65,39 +69,39 @@ export class VideoQuality extends Emitter<VideoQualityEvents> {
    * renegotiation (a screen share, an ICE restart). Throws `unsupported` or `invalid-argument`.
    */
   preferCodec(mimeType: VideoCodecMimeType): void {
-    for (const peer of this.client.peers.values()) this.applyCodec(peer, mimeType, true)
-    this.codec = mimeType
+    for (const peer of this.#client.peers.values()) this.#applyCodec(peer, mimeType, true)
+    this.#codec = mimeType
   }
 
   close(): void {
-    for (const dispose of this.disposers.splice(0)) dispose()
+    for (const dispose of this.#disposers.splice(0)) dispose()
   }
 
-  private applyCodec(peer: RemotePeer, mimeType: VideoCodecMimeType, strict = false): void {
+  #applyCodec(peer: RemotePeer, mimeType: VideoCodecMimeType, strict = false): void {
     for (const transceiver of peer.rawConnection.getTransceivers()) {
       if (transceiver.receiver.track?.kind !== 'video') continue
       const error = preferVideoCodec(transceiver, mimeType)
       if (error && strict) throw error
-      if (error) return this.client.log.warn('could not prefer the video codec', error)
+      if (error) return this.#client.log.warn('could not prefer the video codec', error)
     }
   }
 
   // Applies the preset in effect to camera senders: of peers that just connected, or of all
   // when the preset changed. Senders not negotiated yet are caught when their peer's channels open.
-  private async apply(only?: readonly RemotePeer[]): Promise<void> {
+  async #apply(only?: readonly RemotePeer[]): Promise<void> {
     const preset = this.effective
-    if (!only && preset === this.applied) return
-    if (preset !== this.applied) {
-      this.applied = preset
+    if (!only && preset === this.#applied) return
+    if (preset !== this.#applied) {
+      this.#applied = preset
       this.emit('quality', preset)
     }
-    const peers = only ?? [...this.client.peers.values()]
+    const peers = only ?? [...this.#client.peers.values()]
     const senders = peers.flatMap((peer) =>
       peer.rawConnection.getSenders().filter((sender) => sender.track?.kind === 'video' && sender !== peer.screenSender),
     )
     await Promise.all(
       senders.map((sender) =>
-        applyEncodingLimits(sender, QUALITY_PRESETS[preset]).catch((cause: unknown) => this.client.log.warn('could not apply the video quality preset', cause)),
+        applyEncodingLimits(sender, QUALITY_PRESETS[preset]).catch((cause: unknown) => this.#client.log.warn('could not apply the video quality preset', cause)),
       ),
     )
   }

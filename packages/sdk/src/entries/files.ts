@@ -1,4 +1,7 @@
-// `@peerlane/sdk/files`: file transfer with backpressure and SHA-256 checks.
+/**
+ * `@peerlane/sdk/files`: file transfer with backpressure and SHA-256 checks.
+ * @module files
+ */
 export { useFiles, Files, type FilesEvents, type SendFileOptions } from '../files.js'
 export {
   DEFAULT_FILE_LIMITS,

@@ -1,4 +1,7 @@
-// `@peerlane/sdk/stats`: call-quality numbers per peer, and a connection-quality level.
+/**
+ * `@peerlane/sdk/stats`: call-quality numbers per peer, and a connection-quality level.
+ * @module stats
+ */
 export { useStats, PeerStatsReader } from '../peer-stats.js'
 export { summarizeStats, type DirectionStats, type PeerStats, type StatsSample, type VideoStreamStats } from '../stats.js'
 export {
