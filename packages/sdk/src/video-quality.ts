@@ -43,7 +43,8 @@ export class VideoQuality extends Emitter<VideoQualityEvents> {
         void this.#apply([peer])
       }),
     ]
-    void this.#apply()
+    // After the caller's synchronous `on('quality', …)`: it hears the preset in effect now.
+    queueMicrotask(() => void this.#apply())
   }
 
   /** What was chosen: a preset or `'auto'` (follows the room size). */
