@@ -235,8 +235,13 @@ test('devices and presets: switching camera needs no renegotiation; the low pres
   await expectDecodingVideoFrom(bob.page, aliceId)
 
   const sent = async () => {
-    const stats = await page.evaluate((id) => window.__peerlane?.client.getStats(id), bobId)
-    return stats?.outgoing.video[0]?.width ?? 0
+    return page.evaluate(async (id) => {
+      let width = 0
+      ;(await window.__peerlane?.client.peers.get(id)?.rawConnection.getStats())?.forEach((report: { type: string; kind?: string; frameWidth?: number }) => {
+        if (report.type === 'outbound-rtp' && report.kind === 'video') width = Math.max(width, report.frameWidth ?? 0)
+      })
+      return width
+    }, bobId)
   }
   await expect.poll(sent, { timeout: 20_000 }).toBe(640)
   await page.getByRole('button', { name: 'Stats' }).click()

@@ -1,4 +1,6 @@
-import { PeerlaneClient, PeerlaneError, type ChatMessage, type ClientState, type RemotePeer } from '@peerlane/sdk'
+import { PeerlaneClient, PeerlaneError, type ClientState, type RemotePeer } from '@peerlane/sdk'
+import { useChat, type Chat, type ChatMessage } from '@peerlane/sdk/chat'
+import { useFiles, type Files } from '@peerlane/sdk/files'
 import { watchActiveSpeaker } from './active-speaker.js'
 import { createChatPanel } from './chat-panel.js'
 import { createDevicePickers } from './device-pickers.js'
@@ -13,7 +15,7 @@ import { createVideoTile, type VideoTile } from './video-tile.js'
 declare global {
   interface Window {
     /** Set only with `?debug`; see `exposeClient`. */
-    __peerlane?: { readonly client: PeerlaneClient }
+    __peerlane?: { readonly client: PeerlaneClient; readonly chat: Chat; readonly files: Files }
   }
 }
 
@@ -115,11 +117,10 @@ export function enterRoom(root: HTMLElement, options: RoomOptions): void {
   const inviteField = el('input', { id: inviteId, readonly: true, class: 'invite-field' })
   inviteField.value = link
 
-  const client = new PeerlaneClient({
-    url: options.url,
-    ...(options.fileStallTimeoutMs === undefined ? {} : { files: { stallTimeoutMs: options.fileStallTimeoutMs } }),
-  })
-  if (options.exposeClient) window.__peerlane = { client }
+  const client = new PeerlaneClient({ url: options.url })
+  const chatFeature = useChat(client)
+  const fileFeature = useFiles(client, options.fileStallTimeoutMs === undefined ? {} : { stallTimeoutMs: options.fileStallTimeoutMs })
+  if (options.exposeClient) window.__peerlane = { client, chat: chatFeature, files: fileFeature }
 
   const tiles = new Map<string, VideoTile>()
   const screenTiles = new Map<string, VideoTile>()
@@ -132,7 +133,7 @@ export function enterRoom(root: HTMLElement, options: RoomOptions): void {
     button: chatButton,
     send: (text) => {
       try {
-        return client.sendMessage(text)
+        return chatFeature.send(text)
       } catch (error) {
         return error instanceof Error ? error.message : String(error)
       }
@@ -260,15 +261,15 @@ export function enterRoom(root: HTMLElement, options: RoomOptions): void {
       updateCount()
     }),
     client.on('media-state', ({ peer }) => showPeerState(peer.id)),
-    client.on('message', (message) => chat.add(message)),
-    client.on('file', (transfer, peer) => {
+    chatFeature.on('message', (message) => chat.add(message)),
+    fileFeature.on('file', (transfer, peer) => {
       files.track(transfer, `From ${peerLabel(peer)}: ${transfer.name}`)
       notice.textContent =
         transfer.state === 'offered'
           ? `${peerLabel(peer)} wants to send you ${transfer.name} (${formatBytes(transfer.size)}): accept or decline it in the file list`
           : `${peerLabel(peer)} is sending you ${transfer.name}`
     }),
-    client.on('chat-dropped', ({ peer, dropped }) => {
+    chatFeature.on('dropped', ({ peer, dropped }) => {
       notice.textContent = `${peerLabel(peer)} is sending chat too fast; ${dropped} message${dropped === 1 ? '' : 's'} dropped`
     }),
     client.on('local-screen-share', (stream) => {
@@ -408,7 +409,7 @@ export function enterRoom(root: HTMLElement, options: RoomOptions): void {
   fileInput.addEventListener('change', () => {
     for (const file of fileInput.files ?? []) {
       try {
-        const transfer = client.sendFile(file)
+        const transfer = fileFeature.send(file)
         files.track(transfer, `To ${transfer.peerIds.length === 1 ? labelOf(transfer.peerIds[0] ?? '') : 'everyone'}: ${file.name}`)
       } catch (error) {
         notice.textContent = error instanceof Error ? error.message : String(error)

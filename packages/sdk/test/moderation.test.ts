@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import { PeerlaneClient, type PeerlaneClientOptions } from '../src/client.js'
 import { PeerlaneError } from '../src/errors.js'
+import { useFiles } from '../src/files.js'
 import { nextEvent } from './helpers.js'
 import { LoopbackPeerConnection } from './werift.js'
 
@@ -138,7 +139,7 @@ describe('capabilities', () => {
     await other.join(room, { token: await mintToken({ secret: SECRET, room, identity: 'other', ttlSeconds: 60 }) })
     expect(other.capabilities).toEqual(['publish-audio', 'publish-video', 'share-screen', 'send-files'])
     await nextEvent(viewer, 'peer-joined')
-    expect(() => viewer.sendFile(new Blob(['x']))).toThrow(expect.objectContaining({ code: 'not-permitted' }) as PeerlaneError)
+    expect(() => useFiles(viewer).send(new Blob(['x']))).toThrow(expect.objectContaining({ code: 'not-permitted' }) as PeerlaneError)
     expect(() => viewer.startScreenShare({} as MediaStream)).toThrow(expect.objectContaining({ code: 'not-permitted' }) as PeerlaneError)
     await expect(viewer.replaceTrack('video', { kind: 'video' } as MediaStreamTrack)).rejects.toMatchObject({ code: 'not-permitted' })
   })
