@@ -34,7 +34,7 @@ export function createChatPanel(options: ChatPanelOptions): ChatPanel {
   const { button } = options
   const inputId = uniqueId('chat-input')
   const unreadId = uniqueId('chat-unread')
-  const log = el('ol', { class: 'chat-log', role: 'log', 'aria-live': 'polite', 'aria-label': 'Chat messages' })
+  const log = el('ol', { class: 'chat-log', role: 'log', 'aria-live': 'polite', 'aria-label': 'Chat history' })
   const input = el('input', { id: inputId, autocomplete: 'off', maxlength: String(PEER_LIMITS.chatLength) })
   const error = el('p', { class: 'form-error', role: 'alert' })
   const form = el('form', { class: 'chat-form' }, [

@@ -11,7 +11,7 @@ export interface Notices {
 }
 
 /** The one-line notice over the bottom of the stage ("Bob joined"); a live region, so it is read out. */
-export function createNotices(initial?: string): Notices {
+export function createNotices(): Notices {
   const element = el('p', { class: 'notice', role: 'status' })
   let timer: ReturnType<typeof setTimeout> | undefined
   const notices: Notices = {
@@ -25,6 +25,5 @@ export function createNotices(initial?: string): Notices {
       clearTimeout(timer)
     },
   }
-  if (initial) notices.show(initial, NOTICE_MS * 2)
   return notices
 }

@@ -120,7 +120,7 @@ export function enterRoom(root: HTMLElement, options: RoomOptions): { leave(): v
   const bannerText = el('span')
   const bannerRetry = el('button', { type: 'button', class: 'secondary small', hidden: true }, ['Try again'])
   const banner = el('div', { class: 'banner', role: 'status', hidden: true }, [bannerText, bannerRetry])
-  const notices = createNotices(media.notice)
+  const notices = createNotices()
 
   const mic = createControlButton({ label: 'Mute', icon: 'mic', pressedIcon: 'mic-off', title: `Mute (${shortcutOf('mic')})` })
   const camera = createControlButton({ label: 'Camera off', icon: 'camera', pressedIcon: 'camera-off', title: `Camera off (${shortcutOf('camera')})` })
