@@ -14,7 +14,11 @@ const check = process.argv.includes('--check')
 const out = check ? mkdtempSync(join(tmpdir(), 'peerlane-api-')) : committed
 
 const app = await Application.bootstrapWithPlugins({
-  entryPoints: [join(root, 'packages/sdk/src/index.ts'), join(root, 'packages/sdk/src/werift.ts')],
+  entryPoints: [
+    join(root, 'packages/sdk/src/index.ts'),
+    ...['chat', 'files', 'stats', 'video-quality', 'data', 'error-codes'].map((name) => join(root, `packages/sdk/src/entries/${name}.ts`)),
+    join(root, 'packages/sdk/src/werift.ts'),
+  ],
   tsconfig: join(root, 'packages/sdk/tsconfig.json'),
   plugin: ['typedoc-plugin-markdown'],
   out,

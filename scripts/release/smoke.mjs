@@ -31,6 +31,12 @@ import * as codec from '@peerlane/protocol/codec'
 import { validVectors } from '@peerlane/protocol/vectors'
 import { PeerlaneClient, PeerlaneError } from '@peerlane/sdk'
 import { weriftPeerConnection } from '@peerlane/sdk/werift'
+import { useChat } from '@peerlane/sdk/chat'
+import { useFiles } from '@peerlane/sdk/files'
+import { useStats, useConnectionQuality } from '@peerlane/sdk/stats'
+import { useVideoQuality } from '@peerlane/sdk/video-quality'
+import { openDataChannel } from '@peerlane/sdk/data'
+import { SDK_ERROR_CODES } from '@peerlane/sdk/error-codes'
 import { createSignalingServer, DEFAULT_CONFIG } from '@peerlane/signaling'
 import { runCheck, EXIT } from '@peerlane/relay-test'
 import { createRequire } from 'node:module'
@@ -42,7 +48,8 @@ assert.ok(validVectors().length > 0)
 assert.equal(decode(encode({ type: 'ping', id: 'p1' }), 'client').ok, true)
 assert.equal(codec.decode('{', 'server').ok, false)
 assert.equal(typeof PROTOCOL_VERSION, 'number')
-for (const value of [PeerlaneClient, PeerlaneError, weriftPeerConnection, createSignalingServer, runCheck]) assert.equal(typeof value, 'function')
+for (const value of [PeerlaneClient, PeerlaneError, weriftPeerConnection, createSignalingServer, runCheck, useChat, useFiles, useStats, useConnectionQuality, useVideoQuality, openDataChannel]) assert.equal(typeof value, 'function')
+assert.equal(typeof SDK_ERROR_CODES['invalid-state'], 'string')
 assert.equal(EXIT.passed, 0)
 const server = await createSignalingServer({ port: 0, logger: 'silent' })
 assert.equal((await fetch(server.httpUrl + '/healthz')).status, 200)
@@ -57,6 +64,8 @@ import { encode, type ClientMessage } from '@peerlane/protocol/codec'
 import { validVectors, type GoldenVector } from '@peerlane/protocol/vectors'
 import { PeerlaneClient, type PeerlaneErrorCode } from '@peerlane/sdk'
 import { weriftPeerConnection } from '@peerlane/sdk/werift'
+import { useChat, type ChatMessage } from '@peerlane/sdk/chat'
+import { useConnectionQuality, type ConnectionQualityLevel } from '@peerlane/sdk/stats'
 import { createSignalingServer, type SignalingConfig, type SignalingServer } from '@peerlane/signaling'
 import { runCheck, type CheckReport } from '@peerlane/relay-test'
 
@@ -68,6 +77,8 @@ const code: PeerlaneErrorCode | undefined = undefined
 const config: SignalingConfig = { port: 0 }
 export async function use(): Promise<[SignalingServer, CheckReport | undefined]> {
   const client = new PeerlaneClient({ url: 'ws://127.0.0.1:1/ws', RTCPeerConnection: weriftPeerConnection(class {}) })
+  useChat(client).on('message', (message: ChatMessage) => void message.text)
+  useConnectionQuality(client).on('connection-quality', ({ quality }) => void (quality satisfies ConnectionQualityLevel))
   client.leave()
   return [await createSignalingServer(config), undefined as CheckReport | undefined]
 }

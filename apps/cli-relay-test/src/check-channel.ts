@@ -1,4 +1,5 @@
-import { openDataChannel, type PeerlaneClient, type PeerlaneDataChannel } from '@peerlane/sdk'
+import type { PeerlaneClient } from '@peerlane/sdk'
+import { openDataChannel, type PeerlaneDataChannel } from '@peerlane/sdk/data'
 
 /** The check's data channel: the SDK's data API, on the connections the SDK negotiated. */
 export function openCheckChannel(client: PeerlaneClient): PeerlaneDataChannel {

@@ -1,4 +1,5 @@
-import { PeerlaneClient, PeerlaneError, type JoinInfo, type PeerConnectionConstructor, type PeerlaneDataChannel } from '@peerlane/sdk'
+import { PeerlaneClient, PeerlaneError, type JoinInfo, type PeerConnectionConstructor } from '@peerlane/sdk'
+import type { PeerlaneDataChannel } from '@peerlane/sdk/data'
 import { classifyConnectError } from './connect-error.js'
 import { echo, openCheckChannel, roundTrip } from './check-channel.js'
 import { until, within } from './deadline.js'

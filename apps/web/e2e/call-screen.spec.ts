@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process'
 import { mkdirSync } from 'node:fs'
 import AxeBuilder from '@axe-core/playwright'
 import { expect, test, type Page } from '@playwright/test'
@@ -371,5 +372,39 @@ test('axe finds no serious or critical accessibility violations in the pre-join 
   await alice.page.getByRole('button', { name: 'Chat', exact: true }).click()
   await alice.page.getByRole('button', { name: 'More', exact: true }).click()
   await scan(alice.page, 'call with chat and the More menu open')
+  for (const { context } of [alice, bob]) await context.close()
+})
+
+/**
+ * Rate-limits the namespace's loopback (all of this suite's traffic: the suite runs in its own
+ * loopback-only network namespace) to 100 kbit/s with a token bucket, or lifts the limit.
+ * netem (delay, loss) is not in this kernel; tbf is.
+ */
+function limitLoopback(on: boolean): void {
+  if (on) execFileSync('tc', ['qdisc', 'add', 'dev', 'lo', 'root', 'tbf', 'rate', '100kbit', 'burst', '16kbit', 'latency', '300ms'])
+  else execFileSync('tc', ['qdisc', 'del', 'dev', 'lo', 'root'])
+}
+
+test('connection quality on a tile turns poor while the loopback is rate-limited, and good again after', async ({ browser }) => {
+  test.setTimeout(180_000)
+  const room = uniqueRoom('quality')
+  const alice = await joinByInvite(browser, room, 'Alice')
+  const bob = await joinByInvite(browser, room, 'Bob')
+  const aliceId = await ownPeerId(alice.page)
+  const aliceOnBob = bob.page.locator(`[data-peer-id="${aliceId}"]`)
+  await expect(aliceOnBob).toHaveAttribute('data-quality', 'good', { timeout: 30_000 })
+  await expect(aliceOnBob.getByRole('img', { name: 'Good connection' })).toBeVisible()
+  try {
+    limitLoopback(true)
+    await expect(aliceOnBob).toHaveAttribute('data-quality', 'poor', { timeout: 60_000 })
+    await expect(aliceOnBob.getByRole('img', { name: 'Poor connection' })).toBeVisible()
+    await bob.page.getByRole('button', { name: 'People', exact: true }).click()
+    await expect(bob.page.locator(`[data-person="${aliceId}"]`)).toContainText('Poor connection')
+    mkdirSync('test-artifacts', { recursive: true })
+    await bob.page.screenshot({ path: 'test-artifacts/call-quality-poor-1280.png' })
+  } finally {
+    limitLoopback(false)
+  }
+  await expect(aliceOnBob).toHaveAttribute('data-quality', 'good', { timeout: 60_000 })
   for (const { context } of [alice, bob]) await context.close()
 })

@@ -70,12 +70,17 @@ test('screen share: the other side gets a 1280×720 screen tile beside the camer
 test('recording: 3 s of the call download as a WebM file that plays with video', async ({ browser }) => {
   const { alice, bob } = await call(browser, 'record')
   const page = alice.page
+  const told = bob.page.locator('.recording-notice')
+  await expect(told).toBeHidden()
   await chooseMore(page, 'Record')
   await expect(page.getByRole('timer')).toContainText('Recording 0:0')
+  // Everyone else is told within 2 s, and told again when it stops.
+  await expect(told).toHaveText('Alice is recording', { timeout: 2000 })
   await page.waitForTimeout(3000)
   const downloading = page.waitForEvent('download')
   await page.getByRole('button', { name: 'Stop recording' }).click()
   const download = await downloading
+  await expect(told).toBeHidden({ timeout: 2000 })
   expect(download.suggestedFilename()).toMatch(/^peerlane-record-.*\.webm$/)
   const path = await download.path()
   const bytes = readFileSync(path)
@@ -241,8 +246,13 @@ test('devices and presets: switching camera needs no renegotiation; the low pres
   await expectDecodingVideoFrom(bob.page, aliceId)
 
   const sent = async () => {
-    const stats = await page.evaluate((id) => window.__peerlane?.client.getStats(id), bobId)
-    return stats?.outgoing.video[0]?.width ?? 0
+    return page.evaluate(async (id) => {
+      let width = 0
+      ;(await window.__peerlane?.client.peers.get(id)?.rawConnection.getStats())?.forEach((report: { type: string; kind?: string; frameWidth?: number }) => {
+        if (report.type === 'outbound-rtp' && report.kind === 'video') width = Math.max(width, report.frameWidth ?? 0)
+      })
+      return width
+    }, bobId)
   }
   await expect.poll(sent, { timeout: 20_000 }).toBe(640)
   await chooseMore(page, 'Statistics')

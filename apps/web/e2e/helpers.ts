@@ -5,13 +5,12 @@ interface DebugHook {
   readonly client: {
     readonly peerId: string | undefined
     readonly peers: ReadonlyMap<string, { readonly id: string; readonly rawConnection: RTCPeerConnection }>
-    sendMessage(text: string): unknown
-    sendFile(file: Blob, options?: { readonly to?: string; readonly name?: string }): {
+  }
+  readonly chat: { send(text: string): unknown }
+  readonly files: {
+    send(file: Blob, options?: { readonly to?: string; readonly name?: string }): {
       readonly finished: Promise<{ readonly state: string; readonly error?: { readonly code: string } }>
     }
-    getStats(peerId: string): Promise<{
-      readonly outgoing: { readonly bitrateKbps?: number; readonly video: ReadonlyArray<{ readonly width?: number; readonly height?: number }> }
-    }>
   }
 }
 declare global {

@@ -29,7 +29,7 @@ test('file offers: a big file asks first (size shown) and a declined one tells t
 
   // 11 MiB is over the 10 MiB the app takes without asking.
   const declined = alice.page.evaluate(async () => {
-    const transfer = window.__peerlane!.client.sendFile(new Blob([new Uint8Array(11 * 1024 * 1024)]), { name: 'holiday.mov' })
+    const transfer = window.__peerlane!.files.send(new Blob([new Uint8Array(11 * 1024 * 1024)]), { name: 'holiday.mov' })
     const result = await transfer.finished
     return result.error?.code ?? result.state
   })
@@ -57,7 +57,7 @@ test('file offers: a big file asks first (size shown) and a declined one tells t
 
   // Accepting starts the transfer; it arrives whole.
   const accepted = alice.page.evaluate(async () => {
-    const transfer = window.__peerlane!.client.sendFile(new Blob([new Uint8Array(11 * 1024 * 1024).fill(7)]), { name: 'wanted.bin' })
+    const transfer = window.__peerlane!.files.send(new Blob([new Uint8Array(11 * 1024 * 1024).fill(7)]), { name: 'wanted.bin' })
     return (await transfer.finished).state
   })
   const wanted = bob.page.locator('.file-item[data-direction="in"]', { hasText: 'wanted.bin' })
@@ -73,7 +73,7 @@ test('file offers: a big file asks first (size shown) and a declined one tells t
         return 2 ** 40
       }
     }
-    const result = await window.__peerlane!.client.sendFile(new Huge(['x']), { name: 'huge.iso' }).finished
+    const result = await window.__peerlane!.files.send(new Huge(['x']), { name: 'huge.iso' }).finished
     return result.error?.code ?? result.state
   })
   expect(oversized).toBe('transfer-declined')
@@ -86,7 +86,7 @@ test('a received HTML file is an octet-stream download, never a page of the appâ
   const { alice, bob } = await call(browser, 'html')
   const html = '<!doctype html><script>localStorage.setItem("pwned", "1")</script><p>hi</p>'
   await alice.page.evaluate(async (text) => {
-    await window.__peerlane!.client.sendFile(new Blob([text], { type: 'text/html' }), { name: 'invoice.html' }).finished
+    await window.__peerlane!.files.send(new Blob([text], { type: 'text/html' }), { name: 'invoice.html' }).finished
   }, html)
   const link = bob.page.getByRole('link', { name: 'Download invoice.html' })
   await expect(link).toBeVisible()
@@ -113,7 +113,7 @@ test('a stalled transfer fails on both sides after the stall timeout and says so
         return { arrayBuffer: () => new Promise<ArrayBuffer>(() => {}) } as unknown as Blob
       }
     }
-    const result = await window.__peerlane!.client.sendFile(new Frozen([new Uint8Array(5000)]), { name: 'frozen.bin' }).finished
+    const result = await window.__peerlane!.files.send(new Frozen([new Uint8Array(5000)]), { name: 'frozen.bin' }).finished
     return result.error?.code ?? result.state
   })
   const item = bob.page.locator('.file-item[data-direction="in"]', { hasText: 'frozen.bin' })
@@ -130,7 +130,7 @@ test('chat history keeps the last 500 messages in the DOM', async ({ browser }) 
   await alice.page.evaluate(async () => {
     for (let batch = 0; batch < 3; batch++) {
       if (batch > 0) await new Promise((resolve) => setTimeout(resolve, 4500))
-      for (let n = 1; n <= 200; n++) window.__peerlane!.client.sendMessage(`message ${batch * 200 + n}`)
+      for (let n = 1; n <= 200; n++) window.__peerlane!.chat.send(`message ${batch * 200 + n}`)
     }
   })
   const texts = bob.page.locator('.chat-log .chat-text')

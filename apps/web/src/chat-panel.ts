@@ -1,4 +1,5 @@
-import { PEER_LIMITS, type ChatMessage } from '@peerlane/sdk'
+import { PEER_LIMITS } from '@peerlane/sdk'
+import type { ChatMessage } from '@peerlane/sdk/chat'
 import { el, uniqueId } from './dom.js'
 
 export interface ChatPanel {

@@ -1,4 +1,4 @@
-import { RECEIVED_FILE_TYPE, type IncomingFileTransfer, type OutgoingFileTransfer, type TransferResult } from '@peerlane/sdk'
+import { RECEIVED_FILE_TYPE, type IncomingFileTransfer, type OutgoingFileTransfer, type TransferResult } from '@peerlane/sdk/files'
 import { el } from './dom.js'
 
 /** Incoming files up to this size arrive without asking; bigger ones wait for Accept. */

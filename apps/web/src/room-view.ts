@@ -1,4 +1,7 @@
-import { PeerlaneClient, PeerlaneError, type ChatMessage, type ClientState, type RemotePeer } from '@peerlane/sdk'
+import { PeerlaneClient, PeerlaneError, type ClientState, type RemotePeer } from '@peerlane/sdk'
+import { useChat, type Chat, type ChatMessage } from '@peerlane/sdk/chat'
+import { useFiles, type Files } from '@peerlane/sdk/files'
+import { useConnectionQuality, type ConnectionQualityLevel } from '@peerlane/sdk/stats'
 import { watchActiveSpeaker } from './active-speaker.js'
 import { createChatPanel } from './chat-panel.js'
 import { createControlButton } from './control-button.js'
@@ -20,7 +23,7 @@ import { createVideoTile, type VideoTile } from './video-tile.js'
 declare global {
   interface Window {
     /** Set only with `?debug`; see `exposeClient`. */
-    __peerlane?: { readonly client: PeerlaneClient }
+    __peerlane?: { readonly client: PeerlaneClient; readonly chat: Chat; readonly files: Files }
   }
 }
 
@@ -117,6 +120,8 @@ export function enterRoom(root: HTMLElement, options: RoomOptions): { leave(): v
   const recordTime = el('span', { class: 'record-time', role: 'timer', 'aria-label': 'Recording time' })
   const stopRecordButton = el('button', { type: 'button', class: 'secondary small' }, ['Stop recording'])
   const recordingPill = el('div', { class: 'recording-pill', hidden: true }, [recordTime, stopRecordButton])
+  // Everyone sees when anyone records: the peers announce it in their media state.
+  const othersRecording = el('p', { class: 'recording-notice', role: 'status' })
   const bannerText = el('span')
   const bannerRetry = el('button', { type: 'button', class: 'secondary small', hidden: true }, ['Try again'])
   const banner = el('div', { class: 'banner', role: 'status', hidden: true }, [bannerText, bannerRetry])
@@ -155,11 +160,12 @@ export function enterRoom(root: HTMLElement, options: RoomOptions): { leave(): v
   const sendFileButton = el('button', { type: 'button', class: 'primary' }, [icon('file'), ' Send file'])
   const help = createHelpDialog()
 
-  const client = new PeerlaneClient({
-    url: options.url,
-    ...(options.fileStallTimeoutMs === undefined ? {} : { files: { stallTimeoutMs: options.fileStallTimeoutMs } }),
-  })
-  if (options.exposeClient) window.__peerlane = { client }
+  const client = new PeerlaneClient({ url: options.url })
+  const chatFeature = useChat(client)
+  const fileFeature = useFiles(client, options.fileStallTimeoutMs === undefined ? {} : { stallTimeoutMs: options.fileStallTimeoutMs })
+  const connectionQuality = useConnectionQuality(client)
+  const qualities = new Map<string, ConnectionQualityLevel>()
+  if (options.exposeClient) window.__peerlane = { client, chat: chatFeature, files: fileFeature }
 
   const tiles = new Map<string, VideoTile>()
   const screenTiles = new Map<string, VideoTile>()
@@ -174,7 +180,7 @@ export function enterRoom(root: HTMLElement, options: RoomOptions): { leave(): v
     button: chatButton.element,
     send: (text) => {
       try {
-        return client.sendMessage(text)
+        return chatFeature.send(text)
       } catch (error) {
         return error instanceof Error ? error.message : String(error)
       }
@@ -222,7 +228,7 @@ export function enterRoom(root: HTMLElement, options: RoomOptions): { leave(): v
   document.body.classList.add('in-call')
   root.replaceChildren(
     el('section', { class: 'room', 'aria-labelledby': headingId }, [
-      el('header', { class: 'room-top' }, [el('div', { class: 'room-title' }, [heading, status]), recordingPill]),
+      el('header', { class: 'room-top' }, [el('div', { class: 'room-title' }, [heading, status]), othersRecording, recordingPill]),
       banner,
       el('div', { class: 'room-middle' }, [el('div', { class: 'stage-wrap' }, [stage.element, notices.element]), panels.element]),
       controlBar,
@@ -282,7 +288,7 @@ export function enterRoom(root: HTMLElement, options: RoomOptions): { leave(): v
         audioMuted: peer.mediaState?.audioMuted ?? false,
         videoOff: peer.mediaState?.videoOff ?? false,
         presenting: peer.mediaState?.screenSharing ?? false,
-        quality: undefined,
+        quality: qualities.get(peer.id),
       })),
     ]
     people.render(entries)
@@ -312,7 +318,15 @@ export function enterRoom(root: HTMLElement, options: RoomOptions): { leave(): v
     tile.setAvatar(!hasPicture || state?.videoOff === true)
     tile.setMuted(state?.audioMuted === true)
     tile.setPresenting(state?.screenSharing === true)
+    tile.setQuality(qualities.get(peerId))
+    showRecording()
     refreshPeople()
+  }
+
+  function showRecording(): void {
+    const names = [...client.peers.values()].filter((peer) => peer.mediaState?.recording === true).map(peerLabel)
+    othersRecording.textContent =
+      names.length === 0 ? '' : `${names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`} ${names.length === 1 ? 'is' : 'are'} recording`
   }
 
   function tileFor(peer: RemotePeer): VideoTile {
@@ -362,7 +376,9 @@ export function enterRoom(root: HTMLElement, options: RoomOptions): { leave(): v
       const tile = tiles.get(peer.id)
       if (tile) stage.remove(tile)
       tiles.delete(peer.id)
+      qualities.delete(peer.id)
       removeScreenTile(peer.id)
+      showRecording()
       updateCount()
       notices.show(`${peerLabel(peer)} ${reason === 'left' ? 'left' : 'disconnected'}`)
     }),
@@ -387,8 +403,8 @@ export function enterRoom(root: HTMLElement, options: RoomOptions): { leave(): v
       showPeerState(peer.id)
     }),
     client.on('media-state', ({ peer }) => showPeerState(peer.id)),
-    client.on('message', (message) => chat.add(message)),
-    client.on('file', (transfer, peer) => {
+    chatFeature.on('message', (message) => chat.add(message)),
+    fileFeature.on('file', (transfer, peer) => {
       files.track(transfer, `From ${peerLabel(peer)}: ${transfer.name}`)
       // An incoming file may need an answer: show the list where the answer is given.
       filesPanel.open()
@@ -398,7 +414,7 @@ export function enterRoom(root: HTMLElement, options: RoomOptions): { leave(): v
           : `${peerLabel(peer)} is sending you ${transfer.name}`,
       )
     }),
-    client.on('chat-dropped', ({ peer, dropped }) => {
+    chatFeature.on('dropped', ({ peer, dropped }) => {
       notices.show(`${peerLabel(peer)} is sending chat too fast; ${dropped} message${dropped === 1 ? '' : 's'} dropped`)
     }),
     client.on('local-screen-share', (stream) => {
@@ -414,6 +430,11 @@ export function enterRoom(root: HTMLElement, options: RoomOptions): { leave(): v
       showLocalState()
     }),
     client.on('connection-state', ({ peer }) => showPeerState(peer.id)),
+    connectionQuality.on('connection-quality', ({ peer, quality }) => {
+      if (qualities.get(peer.id) === quality) return
+      qualities.set(peer.id, quality)
+      showPeerState(peer.id)
+    }),
     client.on('state', (state: ClientState) => {
       if (state === 'connecting') setStatus(`Connecting to ${room}…`)
       else if (state === 'joined') setStatus(inRoomStatus())
@@ -442,6 +463,8 @@ export function enterRoom(root: HTMLElement, options: RoomOptions): { leave(): v
   function setRecordingShown(on: boolean): void {
     recordItem.setAttribute('aria-pressed', String(on))
     recordingPill.hidden = !on
+    // The others are told, so nobody is recorded without seeing it.
+    if (!exited) client.setMediaState({ recording: on })
   }
 
   async function stopRecording(): Promise<void> {
@@ -622,7 +645,7 @@ export function enterRoom(root: HTMLElement, options: RoomOptions): { leave(): v
   fileInput.addEventListener('change', () => {
     for (const file of fileInput.files ?? []) {
       try {
-        const transfer = client.sendFile(file)
+        const transfer = fileFeature.send(file)
         files.track(transfer, `To ${transfer.peerIds.length === 1 ? labelOf(transfer.peerIds[0] ?? '') : 'everyone'}: ${file.name}`)
       } catch (error) {
         notices.show(error instanceof Error ? error.message : String(error))

@@ -1,4 +1,6 @@
-import type { PeerStats, PeerlaneClient, QualityPreset, VideoStreamStats } from '@peerlane/sdk'
+import type { PeerlaneClient } from '@peerlane/sdk'
+import { useStats, type PeerStats, type VideoStreamStats } from '@peerlane/sdk/stats'
+import { useVideoQuality, type QualityPreset } from '@peerlane/sdk/video-quality'
 import { el, uniqueId } from './dom.js'
 
 export interface StatsPanel {
@@ -57,16 +59,18 @@ export function createStatsPanel(client: PeerlaneClient, nameOf: (peerId: string
   let timer: ReturnType<typeof setInterval> | undefined
   let open = false
 
-  const offQuality = client.on('quality', (preset: QualityPreset) => {
-    effective.textContent = client.videoQuality === 'auto' ? `now ${preset}` : ''
+  const videoQuality = useVideoQuality(client)
+  const peerStats = useStats(client)
+  videoQuality.on('quality', (preset: QualityPreset) => {
+    effective.textContent = videoQuality.preset === 'auto' ? `now ${preset}` : ''
   })
   quality.addEventListener('change', () => {
-    void client.setVideoQuality(quality.value as QualityPreset | 'auto')
+    void videoQuality.set(quality.value as QualityPreset | 'auto')
   })
 
   async function refresh(): Promise<void> {
     const peers = [...client.peers.keys()]
-    const all = await Promise.all(peers.map((id) => client.getStats(id).then((stats) => [id, stats] as const, () => undefined)))
+    const all = await Promise.all(peers.map((id) => peerStats.get(id).then((stats) => [id, stats] as const, () => undefined)))
     if (!open) return
     const tables = all.flatMap((entry) => {
       if (!entry) return []
@@ -94,7 +98,7 @@ export function createStatsPanel(client: PeerlaneClient, nameOf: (peerId: string
     },
     dispose() {
       clearInterval(timer)
-      offQuality()
+      videoQuality.close()
     },
   }
   return panel

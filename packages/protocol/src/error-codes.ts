@@ -28,7 +28,8 @@ export const ERROR_CODES = {
 
 export type ErrorCode = keyof typeof ERROR_CODES
 
-export const ERROR_CODE_LIST = Object.keys(ERROR_CODES) as ErrorCode[]
+// Marked pure so a bundle that never lists the codes leaves their descriptions out.
+export const ERROR_CODE_LIST = /* @__PURE__ */ Object.keys(ERROR_CODES) as ErrorCode[]
 
 export function isErrorCode(value: unknown): value is ErrorCode {
   return typeof value === 'string' && Object.hasOwn(ERROR_CODES, value)

@@ -1,17 +1,20 @@
 // What @peerlane/sdk costs an app, bundled from source with esbuild (minified, then gzip -9):
-// `basic` is a plain call (join with tracks, events, leave; reconnect and resume come with it),
-// `full` is every export. `pnpm bench` reports both; `pnpm test` (bundle-size.test.ts) holds
-// them to CEILINGS. The issue's TARGETS (10 and 20 KiB) are not met yet: the committed JSON
-// Schema the decoder walks and the feature modules a basic call still pulls in (files, stats,
-// quality, chat) are what stands between; the ceilings only stop the size from growing meanwhile.
+// `basic` is a plain call from the core entry (join with tracks, events, leave; reconnect and
+// resume come with it), `full` is the core and every feature entry (chat, files, stats,
+// video-quality, data). `pnpm bench` reports both; `pnpm test` (bundle-size.test.ts) holds them
+// to CEILINGS. The full SDK holds the issue's target (20 KiB). The basic call's ceiling is above
+// its 10 KiB target: what stands between is the protocol's decoder (the compact schema with the
+// client and file definitions a browser never decodes, and its walker: about 15 KB minified of a
+// 41 KB call) and the core itself; see the SDK README, "Size and CSP".
 import { gzipSync } from 'node:zlib'
 import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
 
 export const TARGETS = { basic: 10 * 1024, full: 20 * 1024 }
-export const CEILINGS = { basic: 20.75 * 1024, full: 22.5 * 1024 }
+export const CEILINGS = { basic: 11.75 * 1024, full: TARGETS.full }
 
 const sdk = fileURLToPath(new URL('../src/index.ts', import.meta.url))
+const entries = ['chat', 'files', 'stats', 'video-quality', 'data'].map((name) => fileURLToPath(new URL(`../src/entries/${name}.ts`, import.meta.url)))
 const APPS = {
   basic: `import { PeerlaneClient } from ${JSON.stringify(sdk)}
 const client = new PeerlaneClient({ url: 'wss://example.com/ws' })
@@ -20,7 +23,7 @@ client.on('peer-left', (peer) => console.log(peer.id))
 const stream = await navigator.mediaDevices.getUserMedia({ video: true, audio: true })
 await client.join('room', { stream })
 client.leave()`,
-  full: `export * from ${JSON.stringify(sdk)}`,
+  full: [sdk, ...entries].map((path) => `export * from ${JSON.stringify(path)}`).join('\n'),
 }
 
 async function measure(contents) {

@@ -1,12 +1,9 @@
 import type { PeerLeftReason } from '@peerlane/protocol/codec'
 import type { BackoffOptions } from './backoff.js'
-import type { ChatMessage, ChatRateLimit } from './chat.js'
 import type { PeerConnectionConstructor, WebSocketConstructor } from './environment.js'
 import type { PeerlaneError } from './errors.js'
-import type { FileLimits, IncomingFileTransfer } from './file-transfer.js'
 import type { MediaState } from './local-media.js'
 import type { Logger, LogLevel } from './logger.js'
-import type { QualityPreset } from './quality.js'
 import type { PeerStreams, RemotePeer } from './remote-peer.js'
 
 // The room's public types: its options, what `join` takes and returns, and its events.
@@ -39,10 +36,6 @@ export interface PeerlaneClientOptions {
    * `negotiation-failed` for that peer instead of being sent. Default 65536, the server's default.
    */
   readonly maxFrameBytes?: number
-  /** Limits on files peers send you (size, concurrent offers per peer, stall timeout); see `FileLimits`. */
-  readonly files?: Partial<FileLimits>
-  /** Per-peer limit on incoming chat; excess is dropped and reported by `chat-dropped`. */
-  readonly chatRate?: Partial<ChatRateLimit>
   readonly logLevel?: LogLevel
   readonly logger?: Logger
 }
@@ -66,13 +59,6 @@ export interface TrackEvent {
   readonly streams: readonly MediaStream[]
 }
 
-export interface SendFileOptions {
-  /** A peer id or several; default everyone in the room. */
-  readonly to?: string | readonly string[]
-  /** Default the `File`'s own name, else `file`. */
-  readonly name?: string
-}
-
 export interface ClientEvents {
   'peer-joined': (peer: RemotePeer) => void
   'peer-left': (peer: RemotePeer, reason: PeerLeftReason) => void
@@ -86,28 +72,16 @@ export interface ClientEvents {
   /** The server is shutting down; the client reconnects and resumes on its own (show "reconnecting…"). */
   draining: (event: { reconnectAfterMs: number | undefined }) => void
   error: (error: PeerlaneError) => void
-  /** A chat message from another participant (your own are returned by `sendMessage`). */
-  message: (message: ChatMessage) => void
   'media-state': (event: { readonly peer: RemotePeer; readonly state: MediaState }) => void
   /** A participant started (`stream`) or stopped (`null`) sharing their screen. */
   'screen-share': (event: { readonly peer: RemotePeer; readonly stream: MediaStream | null }) => void
   /** Your own screen share started or stopped, including by the browser's "Stop sharing". */
   'local-screen-share': (stream: MediaStream | null) => void
-  /**
-   * A peer offers a file: call `accept()` to receive it or `decline()`. Offers over
-   * `files.maxIncomingBytes`, or beyond `files.maxIncomingPerPeer` at once, are declined
-   * before this fires.
-   */
-  file: (transfer: IncomingFileTransfer, peer: RemotePeer) => void
-  /** Chat from `peer` went over the chat rate limit and was dropped; `dropped` counts all so far. */
-  'chat-dropped': (event: { readonly peer: RemotePeer; readonly dropped: number }) => void
-  /** The data channels to `peer` opened: chat, media state and files now reach them. */
+  /** The data channels to `peer` opened: media state (and chat, files, app data) now reach them. */
   'channel-open': (peer: RemotePeer) => void
   /** `peer` announced another peer protocol version (`error.code` is `peer-incompatible`). */
   'peer-incompatible': (event: { readonly peer: RemotePeer; readonly error: PeerlaneError }) => void
   /** `peer` sent frames the peer protocol refuses (`peer-protocol-error`); at most once a second per peer. */
   'peer-protocol-error': (event: { readonly peer: RemotePeer; readonly error: PeerlaneError; readonly dropped: number }) => void
-  /** The camera preset in effect changed (by `setVideoQuality` or, in `auto`, by the room size). */
-  quality: (preset: QualityPreset) => void
 }
 

@@ -67,33 +67,39 @@ export function openDataChannel(client: PeerlaneClient, label: string, options: 
 }
 
 export class PeerlaneDataChannel extends Emitter<DataChannelEvents> {
-  private readonly channels = new Map<string, { readonly peer: RemotePeer; readonly channel: RTCDataChannel; dropped: number }>()
-  private readonly disposers: Array<() => void> = []
-  private closed = false
+  readonly #channels = new Map<string, { readonly peer: RemotePeer; readonly channel: RTCDataChannel; dropped: number }>()
+  readonly #disposers: Array<() => void> = []
+  #closed = false
 
+  readonly #client: PeerlaneClient
+  readonly #ordered: boolean
+  readonly #release: () => void
   constructor(
-    private readonly client: PeerlaneClient,
+    client: PeerlaneClient,
     readonly label: string,
     readonly id: number,
-    private readonly ordered: boolean,
-    private readonly release: () => void,
+    ordered: boolean,
+    release: () => void,
   ) {
     super()
-    for (const peer of client.peers.values()) if (peer.channelOpen) this.attach(peer)
-    this.disposers.push(
-      client.on('channel-open', (peer) => this.attach(peer)),
-      client.on('peer-left', (peer) => this.channels.delete(peer.id)),
+    this.#client = client
+    this.#ordered = ordered
+    this.#release = release
+    for (const peer of client.peers.values()) if (peer.channelOpen) this.#attach(peer)
+    this.#disposers.push(
+      client.on('channel-open', (peer) => this.#attach(peer)),
+      client.on('peer-left', (peer) => this.#channels.delete(peer.id)),
     )
   }
 
   /** Peers whose channel is open now. */
   get openPeers(): string[] {
-    return [...this.channels.values()].filter(({ channel }) => channel.readyState === 'open').map(({ peer }) => peer.id)
+    return [...this.#channels.values()].filter(({ channel }) => channel.readyState === 'open').map(({ peer }) => peer.id)
   }
 
   /** Bytes queued on the channel to `peerId` and not yet sent (0 when there is no channel). */
   bufferedAmount(peerId: string): number {
-    return this.channels.get(peerId)?.channel.bufferedAmount ?? 0
+    return this.#channels.get(peerId)?.channel.bufferedAmount ?? 0
   }
 
   /**
@@ -103,25 +109,25 @@ export class PeerlaneDataChannel extends Emitter<DataChannelEvents> {
    * channel is not open, `invalid-argument` for an unknown peer or an over-long message.
    */
   async send(data: DataMessage, to?: string | readonly string[]): Promise<void> {
-    if (this.closed) throw PeerlaneError.invalidState(`send() on closed data channel "${this.label}"`)
+    if (this.#closed) throw PeerlaneError.invalidState(`send() on closed data channel "${this.label}"`)
     if (sizeOf(data) > MAX_DATA_MESSAGE_BYTES) throw PeerlaneError.invalidArgument(`A data message is at most ${MAX_DATA_MESSAGE_BYTES} bytes`)
-    const targets = to === undefined ? [...this.client.peers.keys()] : typeof to === 'string' ? [to] : [...to]
-    for (const peerId of targets) if (!this.client.peers.has(peerId)) throw PeerlaneError.invalidArgument(`No peer ${peerId} in the room`)
-    await Promise.all(targets.map((peerId) => this.sendTo(peerId, data)))
+    const targets = to === undefined ? [...this.#client.peers.keys()] : typeof to === 'string' ? [to] : [...to]
+    for (const peerId of targets) if (!this.#client.peers.has(peerId)) throw PeerlaneError.invalidArgument(`No peer ${peerId} in the room`)
+    await Promise.all(targets.map((peerId) => this.#sendTo(peerId, data)))
   }
 
   /** Stops using the channel on every connection (its id may then be reused). */
   close(): void {
-    if (this.closed) return
-    this.closed = true
-    for (const dispose of this.disposers.splice(0)) dispose()
-    for (const { channel } of this.channels.values()) channel.close()
-    this.channels.clear()
-    this.release()
+    if (this.#closed) return
+    this.#closed = true
+    for (const dispose of this.#disposers.splice(0)) dispose()
+    for (const { channel } of this.#channels.values()) channel.close()
+    this.#channels.clear()
+    this.#release()
   }
 
-  private async sendTo(peerId: string, data: DataMessage): Promise<void> {
-    const entry = this.channels.get(peerId)
+  async #sendTo(peerId: string, data: DataMessage): Promise<void> {
+    const entry = this.#channels.get(peerId)
     if (!entry || entry.channel.readyState !== 'open') throw PeerlaneError.channelUnavailable(peerId)
     const { channel } = entry
     await drained(channel)
@@ -129,13 +135,13 @@ export class PeerlaneDataChannel extends Emitter<DataChannelEvents> {
     channel.send(data as string)
   }
 
-  private attach(peer: RemotePeer): void {
-    if (this.closed || this.channels.has(peer.id)) return
-    const channel = peer.rawConnection.createDataChannel(this.label, { negotiated: true, id: this.id, ordered: this.ordered })
+  #attach(peer: RemotePeer): void {
+    if (this.#closed || this.#channels.has(peer.id)) return
+    const channel = peer.rawConnection.createDataChannel(this.label, { negotiated: true, id: this.id, ordered: this.#ordered })
     channel.binaryType = 'arraybuffer'
     watchDrain(channel)
     const entry = { peer, channel, dropped: 0 }
-    this.channels.set(peer.id, entry)
+    this.#channels.set(peer.id, entry)
     const opened = () => this.emit('open', peer)
     if (channel.readyState === 'open') opened()
     else channel.addEventListener('open', opened)

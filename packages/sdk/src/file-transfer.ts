@@ -55,10 +55,10 @@ export interface FileTransferEvents {
 
 /** What both directions share: a state that only moves forward, progress and an end result. */
 abstract class FileTransfer extends Emitter<FileTransferEvents> {
-  private current: TransferState
-  private resolveFinished!: (result: TransferResult) => void
+  #current: TransferState
+  #resolveFinished!: (result: TransferResult) => void
   /** Settles once with how the transfer ended; never rejects. */
-  readonly finished: Promise<TransferResult> = new Promise((resolve) => (this.resolveFinished = resolve))
+  readonly finished: Promise<TransferResult> = new Promise((resolve) => (this.#resolveFinished = resolve))
 
   constructor(
     readonly id: string,
@@ -69,24 +69,24 @@ abstract class FileTransfer extends Emitter<FileTransferEvents> {
     initial: TransferState,
   ) {
     super()
-    this.current = initial
+    this.#current = initial
   }
 
   get state(): TransferState {
-    return this.current
+    return this.#current
   }
 
   abstract cancel(): void
 
   protected start(): void {
-    if (this.current === 'offered') this.current = 'active'
+    if (this.#current === 'offered') this.#current = 'active'
   }
 
   protected end(result: TransferResult): boolean {
-    if (this.current !== 'active' && this.current !== 'offered') return false
-    this.current = result.state
+    if (this.#current !== 'active' && this.#current !== 'offered') return false
+    this.#current = result.state
     this.emit('end', result)
-    this.resolveFinished(result)
+    this.#resolveFinished(result)
     return true
   }
 
@@ -124,44 +124,44 @@ interface Leg {
  * `cancelled` when all legs were cancelled, and `failed` otherwise.
  */
 export class OutgoingFileTransfer extends FileTransfer {
-  private readonly legs = new Map<string, Leg>()
-  private readonly cancellers: Array<() => void> = []
+  readonly #legs = new Map<string, Leg>()
+  readonly #cancellers: Array<() => void> = []
 
   constructor(id: string, readonly file: Blob, name: string, readonly peerIds: readonly string[]) {
     super(id, name, file.size, file.type, 'active')
-    for (const peerId of peerIds) this.legs.set(peerId, { peerId, bytes: 0, state: 'active' })
+    for (const peerId of peerIds) this.#legs.set(peerId, { peerId, bytes: 0, state: 'active' })
   }
 
   /** The state of each recipient's leg, by peer id. */
   get recipients(): ReadonlyMap<string, TransferState> {
-    return new Map([...this.legs].map(([id, leg]) => [id, leg.state]))
+    return new Map([...this.#legs].map(([id, leg]) => [id, leg.state]))
   }
 
   cancel(): void {
-    for (const cancelLeg of this.cancellers.splice(0)) cancelLeg()
+    for (const cancelLeg of this.#cancellers.splice(0)) cancelLeg()
   }
 
   /** @internal Wires one leg's cancel to its link. */
   addCanceller(cancelLeg: () => void): void {
-    this.cancellers.push(cancelLeg)
+    this.#cancellers.push(cancelLeg)
   }
 
   /** @internal */
   legProgress(peerId: string, bytes: number): void {
-    const leg = this.legs.get(peerId)
+    const leg = this.#legs.get(peerId)
     if (!leg || leg.state !== 'active') return
     leg.bytes = bytes
     let sum = 0
-    for (const each of this.legs.values()) sum += each.state === 'active' || each.state === 'complete' ? each.bytes : 0
-    this.progress(sum, this.size * this.legs.size)
+    for (const each of this.#legs.values()) sum += each.state === 'active' || each.state === 'complete' ? each.bytes : 0
+    this.progress(sum, this.size * this.#legs.size)
   }
 
   /** @internal */
   legEnded(peerId: string, result: TransferResult): void {
-    const leg = this.legs.get(peerId)
+    const leg = this.#legs.get(peerId)
     if (!leg || leg.state !== 'active') return
     leg.state = result.state
-    const states = [...this.legs.values()].map((each) => each.state)
+    const states = [...this.#legs.values()].map((each) => each.state)
     if (states.includes('active')) return
     if (states.includes('complete')) this.end({ state: 'complete' })
     else if (states.every((state) => state === 'cancelled')) this.end(result.state === 'cancelled' ? result : { state: 'cancelled', error: cancelled('the other side') })
@@ -181,7 +181,7 @@ export interface IncomingControls {
  * tells the sender no. `file` holds it once the transfer is `complete`.
  */
 export class IncomingFileTransfer extends FileTransfer {
-  private received: Blob | undefined
+  #received: Blob | undefined
 
   constructor(id: string, readonly from: string, name: string, size: number, mimeType: string, private readonly controls: IncomingControls) {
     super(id, name, size, mimeType, 'offered')
@@ -189,7 +189,7 @@ export class IncomingFileTransfer extends FileTransfer {
 
   /** The verified file, typed `application/octet-stream`, once `state` is `complete`. */
   get file(): Blob | undefined {
-    return this.received
+    return this.#received
   }
 
   /** Asks the sender to start streaming; only while `offered`. */
@@ -216,7 +216,7 @@ export class IncomingFileTransfer extends FileTransfer {
 
   /** @internal */
   finish(result: TransferResult, file?: Blob): void {
-    if (result.state === 'complete') this.received = file
+    if (result.state === 'complete') this.#received = file
     this.end(result)
   }
 }
@@ -245,8 +245,8 @@ interface Sending {
  * when it fires, rather than a new timer for every 16 KiB chunk.
  */
 class StallWatch {
-  private last = 0
-  private timer: ReturnType<typeof setTimeout> | undefined
+  #last = 0
+  #timer: ReturnType<typeof setTimeout> | undefined
 
   constructor(
     private readonly ms: number,
@@ -254,22 +254,22 @@ class StallWatch {
   ) {}
 
   touch(): void {
-    this.last = Date.now()
-    if (this.timer === undefined) this.arm(this.ms)
+    this.#last = Date.now()
+    if (this.#timer === undefined) this.#arm(this.ms)
   }
 
   stop(): void {
-    clearTimeout(this.timer)
-    this.timer = undefined
+    clearTimeout(this.#timer)
+    this.#timer = undefined
   }
 
-  private arm(delay: number): void {
-    this.timer = setTimeout(() => {
-      const quiet = Date.now() - this.last
+  #arm(delay: number): void {
+    this.#timer = setTimeout(() => {
+      const quiet = Date.now() - this.#last
       if (quiet >= this.ms) {
-        this.timer = undefined
+        this.#timer = undefined
         this.onStall()
-      } else this.arm(this.ms - quiet)
+      } else this.#arm(this.ms - quiet)
     }, delay)
   }
 }
@@ -279,9 +279,10 @@ class StallWatch {
  * incoming files, over the peer's file channel.
  */
 export class PeerFileLink {
-  private nextId = 1
-  private readonly sending = new Map<number, Sending>()
-  private readonly receiving = new Map<number, Receiving>()
+  #nextId = 1
+  readonly #sending = new Map<number, Sending>()
+  readonly #receiving = new Map<number, Receiving>()
+  readonly #disposers: Array<() => void>
 
   constructor(
     private readonly peerId: string,
@@ -290,41 +291,48 @@ export class PeerFileLink {
     private readonly onIncoming: (transfer: IncomingFileTransfer) => void,
     private readonly log: Logger,
   ) {
-    channels.on('file-control', (frame) => this.handle(frame))
-    channels.on('chunk', (id, payload) => this.receiveChunk(id, payload))
-    channels.on('close', () => this.abortAll(failed('the connection closed', peerId)))
+    this.#disposers = [
+      channels.on('file-control', (frame) => this.#handle(frame)),
+      channels.on('chunk', (id, payload) => this.#receiveChunk(id, payload)),
+      channels.on('close', () => this.#abortAll(failed('the connection closed', peerId))),
+    ]
   }
 
   /** Streams `transfer.file` to this peer as one leg of `transfer`. */
   send(transfer: OutgoingFileTransfer): void {
-    const id = this.nextId++
+    const id = this.#nextId++
     // A sender stuck reading its file, on a channel that never drains, or awaiting a verdict that
     // never comes would hold the leg forever: no progress for `stallTimeoutMs` ends it.
     const stall = new StallWatch(this.limits.stallTimeoutMs, () => {
       this.channels.sendFileControl({ type: 'file-cancel', id, side: 'sender', reason: 'stalled' })
-      this.endLeg(id, { state: 'failed', error: stalled(this.peerId, this.limits.stallTimeoutMs) })
+      this.#endLeg(id, { state: 'failed', error: stalled(this.peerId, this.limits.stallTimeoutMs) })
     })
     const entry: Sending = { transfer, cancelled: false, answer: undefined, verdict: undefined, stall }
-    this.sending.set(id, entry)
+    this.#sending.set(id, entry)
     transfer.addCanceller(() => {
-      if (!this.sending.has(id) || entry.cancelled) return
+      if (!this.#sending.has(id) || entry.cancelled) return
       entry.cancelled = true
       this.channels.sendFileControl({ type: 'file-cancel', id, side: 'sender' })
-      this.endLeg(id, { state: 'cancelled', error: cancelled('you', this.peerId) })
+      this.#endLeg(id, { state: 'cancelled', error: cancelled('you', this.peerId) })
     })
-    void this.stream(id, entry).then(
-      (result) => this.endLeg(id, result),
-      (cause: unknown) => this.endLeg(id, { state: 'failed', error: failed('the file could not be read', this.peerId, cause) }),
+    void this.#stream(id, entry).then(
+      (result) => this.#endLeg(id, result),
+      (cause: unknown) => this.#endLeg(id, { state: 'failed', error: failed('the file could not be read', this.peerId, cause) }),
     )
   }
 
-  /** Ends every transfer with this peer, e.g. because the peer left. */
-  abortAll(error: PeerlaneError): void {
-    for (const id of [...this.sending.keys()]) this.endLeg(id, { state: 'failed', error })
-    for (const id of [...this.receiving.keys()]) this.endIncoming(id, { state: 'failed', error })
+  /** Ends every transfer with this peer (e.g. it left) and stops listening to its channel. */
+  close(error: PeerlaneError): void {
+    for (const dispose of this.#disposers.splice(0)) dispose()
+    this.#abortAll(error)
   }
 
-  private async stream(id: number, entry: Sending): Promise<TransferResult> {
+  #abortAll(error: PeerlaneError): void {
+    for (const id of [...this.#sending.keys()]) this.#endLeg(id, { state: 'failed', error })
+    for (const id of [...this.#receiving.keys()]) this.#endIncoming(id, { state: 'failed', error })
+  }
+
+  async #stream(id: number, entry: Sending): Promise<TransferResult> {
     const { transfer } = entry
     const name = truncateText(transfer.name, PEER_LIMITS.fileNameLength) || 'file'
     const mimeType = MIME_TYPE.test(transfer.mimeType) ? transfer.mimeType : ''
@@ -362,10 +370,10 @@ export class PeerFileLink {
     return { state: 'failed', error: corrupt(this.peerId, 'the receiver’s SHA-256 or size did not match') }
   }
 
-  private endLeg(id: number, result: TransferResult): void {
-    const entry = this.sending.get(id)
+  #endLeg(id: number, result: TransferResult): void {
+    const entry = this.#sending.get(id)
     if (!entry) return
-    this.sending.delete(id)
+    this.#sending.delete(id)
     entry.stall.stop()
     entry.cancelled = true
     entry.answer?.('declined')
@@ -373,41 +381,41 @@ export class PeerFileLink {
     entry.transfer.legEnded(this.peerId, result)
   }
 
-  private handle(frame: FileControlFrame): void {
+  #handle(frame: FileControlFrame): void {
     switch (frame.type) {
       case 'file-offer':
-        this.offered(frame.id, frame.name, frame.size, frame.mimeType)
+        this.#offered(frame.id, frame.name, frame.size, frame.mimeType)
         return
       case 'file-accept':
-        this.sending.get(frame.id)?.answer?.(true)
+        this.#sending.get(frame.id)?.answer?.(true)
         return
       case 'file-decline':
-        this.sending.get(frame.id)?.answer?.(frame.reason)
+        this.#sending.get(frame.id)?.answer?.(frame.reason)
         return
       case 'file-end':
-        this.complete(frame.id, frame.sha256)
+        this.#complete(frame.id, frame.sha256)
         return
       case 'file-received': {
-        const entry = this.sending.get(frame.id)
+        const entry = this.#sending.get(frame.id)
         if (entry?.verdict) entry.verdict(frame.ok)
         // A receiver may give up before the end (e.g. more bytes than announced).
-        else if (!frame.ok) this.endLeg(frame.id, { state: 'failed', error: corrupt(this.peerId, 'the receiver rejected it') })
+        else if (!frame.ok) this.#endLeg(frame.id, { state: 'failed', error: corrupt(this.peerId, 'the receiver rejected it') })
         return
       }
       case 'file-cancel': {
         const error = frame.reason === 'stalled' ? stalled(this.peerId, this.limits.stallTimeoutMs) : cancelled('the other side', this.peerId)
         const state = frame.reason === 'stalled' ? 'failed' : 'cancelled'
-        if (frame.side === 'receiver') this.endLeg(frame.id, { state, error })
-        else this.endIncoming(frame.id, { state, error })
+        if (frame.side === 'receiver') this.#endLeg(frame.id, { state, error })
+        else this.#endIncoming(frame.id, { state, error })
         return
       }
     }
   }
 
-  private offered(id: number, name: string, size: number, mimeType: string): void {
-    if (this.receiving.has(id)) return
+  #offered(id: number, name: string, size: number, mimeType: string): void {
+    if (this.#receiving.has(id)) return
     const refusal: FileDeclineReason | undefined =
-      size > this.limits.maxIncomingBytes ? 'too-large' : this.receiving.size >= this.limits.maxIncomingPerPeer ? 'too-many' : undefined
+      size > this.limits.maxIncomingBytes ? 'too-large' : this.#receiving.size >= this.limits.maxIncomingPerPeer ? 'too-many' : undefined
     if (refusal) {
       this.log.info(`file offer from ${this.peerId} declined: ${refusal}`)
       this.channels.sendFileControl({ type: 'file-decline', id, reason: refusal })
@@ -415,44 +423,44 @@ export class PeerFileLink {
     }
     const transfer = new IncomingFileTransfer(`${this.peerId}/${id}`, this.peerId, name, size, mimeType, {
       accept: () => {
-        const entry = this.receiving.get(id)
+        const entry = this.#receiving.get(id)
         if (!entry) return
         this.channels.sendFileControl({ type: 'file-accept', id })
         entry.stall.touch()
       },
       cancel: () => {
-        const entry = this.receiving.get(id)
+        const entry = this.#receiving.get(id)
         if (!entry) return
         const offeredOnly = entry.transfer.state === 'offered'
         this.channels.sendFileControl(offeredOnly ? { type: 'file-decline', id, reason: 'declined' } : { type: 'file-cancel', id, side: 'receiver' })
-        this.endIncoming(id, { state: 'cancelled', error: cancelled('you', this.peerId) })
+        this.#endIncoming(id, { state: 'cancelled', error: cancelled('you', this.peerId) })
       },
     })
     const stall = new StallWatch(this.limits.stallTimeoutMs, () => {
       this.channels.sendFileControl({ type: 'file-cancel', id, side: 'receiver', reason: 'stalled' })
-      this.endIncoming(id, { state: 'failed', error: stalled(this.peerId, this.limits.stallTimeoutMs) })
+      this.#endIncoming(id, { state: 'failed', error: stalled(this.peerId, this.limits.stallTimeoutMs) })
     })
-    this.receiving.set(id, { transfer, hash: new Sha256(), parts: [], folded: [], bytes: 0, stall })
+    this.#receiving.set(id, { transfer, hash: new Sha256(), parts: [], folded: [], bytes: 0, stall })
     this.onIncoming(transfer)
   }
 
-  private endIncoming(id: number, result: TransferResult, file?: Blob): void {
-    const entry = this.receiving.get(id)
+  #endIncoming(id: number, result: TransferResult, file?: Blob): void {
+    const entry = this.#receiving.get(id)
     if (!entry) return
-    this.receiving.delete(id)
+    this.#receiving.delete(id)
     entry.stall.stop()
     entry.transfer.finish(result, file)
   }
 
-  private receiveChunk(id: number, payload: Uint8Array): void {
+  #receiveChunk(id: number, payload: Uint8Array): void {
     // Chunks still in flight after a cancel belong to no transfer any more; they are dropped, and
     // so are chunks for an offer not accepted yet (a sender may not stream before the answer).
-    const entry = this.receiving.get(id)
+    const entry = this.#receiving.get(id)
     if (!entry || entry.transfer.state !== 'active') return
     entry.stall.touch()
     entry.bytes += payload.length
     if (entry.bytes > entry.transfer.size) {
-      this.reject(id, 'more bytes than announced')
+      this.#reject(id, 'more bytes than announced')
       return
     }
     entry.hash.update(payload)
@@ -462,25 +470,25 @@ export class PeerFileLink {
     entry.transfer.update(entry.bytes)
   }
 
-  private complete(id: number, sha256: string): void {
-    const entry = this.receiving.get(id)
+  #complete(id: number, sha256: string): void {
+    const entry = this.#receiving.get(id)
     if (!entry || entry.transfer.state !== 'active') return
     if (entry.bytes !== entry.transfer.size) {
-      this.reject(id, `${entry.bytes} of ${entry.transfer.size} bytes arrived`)
+      this.#reject(id, `${entry.bytes} of ${entry.transfer.size} bytes arrived`)
       return
     }
     if (entry.hash.digestHex() !== sha256) {
-      this.reject(id, 'SHA-256 mismatch')
+      this.#reject(id, 'SHA-256 mismatch')
       return
     }
     this.channels.sendFileControl({ type: 'file-received', id, ok: true })
     // Never the claimed type: a `text/html` blob opened from the app would run in its origin.
     const file = new Blob([...entry.folded, new Blob(entry.parts)], { type: RECEIVED_FILE_TYPE })
-    this.endIncoming(id, { state: 'complete' }, file)
+    this.#endIncoming(id, { state: 'complete' }, file)
   }
 
-  private reject(id: number, why: string): void {
+  #reject(id: number, why: string): void {
     this.channels.sendFileControl({ type: 'file-received', id, ok: false })
-    this.endIncoming(id, { state: 'failed', error: corrupt(this.peerId, why) })
+    this.#endIncoming(id, { state: 'failed', error: corrupt(this.peerId, why) })
   }
 }

@@ -18,30 +18,34 @@ export interface IcePeer {
  * resume); `update` applies them to the live connections without interrupting the calls.
  */
 export class IceConfiguration {
-  private servers: RTCIceServer[] = []
+  #servers: RTCIceServer[] = []
 
+  readonly #options: IceOptions
+  readonly #log: Logger
   constructor(
-    private readonly options: IceOptions,
-    private readonly log: Logger,
-  ) {}
+    options: IceOptions,
+    log: Logger,
+  ) {
+    this.#options = options
+    this.#log = log}
 
   get configuration(): RTCConfiguration {
     return {
-      iceServers: this.options.iceServers ?? this.servers,
-      ...(this.options.iceTransportPolicy !== undefined ? { iceTransportPolicy: this.options.iceTransportPolicy } : {}),
+      iceServers: this.#options.iceServers ?? this.#servers,
+      ...(this.#options.iceTransportPolicy !== undefined ? { iceTransportPolicy: this.#options.iceTransportPolicy } : {}),
     }
   }
 
   /** Takes the server's latest ICE servers and applies them to every live connection. */
   update(servers: RTCIceServer[], peers: Iterable<IcePeer>): void {
-    if (this.options.iceServers) return
-    const changed = JSON.stringify(servers) !== JSON.stringify(this.servers)
-    this.servers = servers
+    if (this.#options.iceServers) return
+    const changed = JSON.stringify(servers) !== JSON.stringify(this.#servers)
+    this.#servers = servers
     if (!changed) return
-    for (const peer of peers) void this.apply(peer)
+    for (const peer of peers) void this.#apply(peer)
   }
 
-  private async apply(peer: IcePeer): Promise<void> {
+  async #apply(peer: IcePeer): Promise<void> {
     const pc = peer.rawConnection
     if (pc.connectionState === 'closed' || typeof pc.setConfiguration !== 'function') return
     try {
@@ -52,7 +56,7 @@ export class IceConfiguration {
       // need nothing: the new servers serve the next gathering.
       if (await relayedLocally(pc)) peer.restartIce()
     } catch (error) {
-      this.log.warn('could not apply new ICE servers', error)
+      this.#log.warn('could not apply new ICE servers', error)
     }
   }
 }

@@ -1,3 +1,6 @@
+// The core: a call (join, tracks, screen share, mute and recording state, leave, reconnect and
+// resume). Chat, files, stats and connection quality, the camera quality policy and the data API
+// are features with entry points of their own (`@peerlane/sdk/chat`, …): see the README.
 export {
   PeerlaneClient,
   type PeerlaneClientOptions,
@@ -6,43 +9,13 @@ export {
   type TrackEvent,
   type ClientEvents,
   type ClientState,
-  type SendFileOptions,
 } from './client.js'
-export {
-  openDataChannel,
-  PeerlaneDataChannel,
-  MAX_DATA_MESSAGE_BYTES,
-  type DataChannelEvents,
-  type DataChannelOptions,
-  type DataMessage,
-} from './data-channel.js'
 export { RemotePeer, type PeerStreams, type RemotePeerEvents } from './remote-peer.js'
-export type { MediaState } from './local-media.js'
+export type { MediaState, MediaStatePatch } from './local-media.js'
 export type { SessionState } from './signaling-session.js'
-export { DEFAULT_CHAT_RATE, type ChatMessage, type ChatRateLimit } from './chat.js'
-export type { BucketRate } from './token-bucket.js'
+export type { BackoffOptions } from './backoff.js'
 export { DEFAULT_MAX_FRAME_BYTES } from './frame-limits.js'
-export {
-  DEFAULT_FILE_LIMITS,
-  RECEIVED_FILE_TYPE,
-  IncomingFileTransfer,
-  OutgoingFileTransfer,
-  type FileLimits,
-  type FileTransferEvents,
-  type TransferProgress,
-  type TransferResult,
-  type TransferState,
-} from './file-transfer.js'
-export {
-  QUALITY_PRESETS,
-  presetForRoomSize,
-  type EncodingLimits,
-  type QualityPreset,
-  type VideoCodecMimeType,
-} from './quality.js'
-export { summarizeStats, type DirectionStats, type PeerStats, type StatsSample, type VideoStreamStats } from './stats.js'
-export { Sha256 } from './sha256.js'
-export { PeerlaneError, SDK_ERROR_CODES, type PeerlaneErrorCode, type SdkErrorCode } from './errors.js'
+export { PeerlaneError, type PeerlaneErrorCode, type SdkErrorCode } from './errors.js'
 export type { WebSocketConstructor, WebSocketLike, PeerConnectionConstructor } from './environment.js'
 export { createLogger, type Logger, type LogLevel } from './logger.js'
-export { PROTOCOL_VERSION, PEER_PROTOCOL_VERSION, PEER_LIMITS, WIRE_LIMITS, isRoomName, ERROR_CODES, type ErrorCode, type PeerLeftReason } from '@peerlane/protocol/codec'
+export { PROTOCOL_VERSION, PEER_PROTOCOL_VERSION, PEER_LIMITS, WIRE_LIMITS, isRoomName, type ErrorCode, type PeerLeftReason } from '@peerlane/protocol/codec'

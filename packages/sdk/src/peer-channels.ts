@@ -12,7 +12,6 @@ import { Emitter } from './emitter.js'
 import type { Logger } from './logger.js'
 import { readPeerFrame, type PeerChannelName } from './peer-frames.js'
 
-
 export interface PeerChannelsEvents {
   open: () => void
   control: (frame: PeerControlMessage) => void
@@ -40,58 +39,63 @@ function toBytes(data: unknown): Uint8Array | undefined {
  * frame on control is our `hello` with the peer protocol version.
  */
 export class PeerChannels extends Emitter<PeerChannelsEvents> {
-  private readonly control: RTCDataChannel
-  private readonly files: RTCDataChannel
-  private opened = false
-  private closed = false
+  readonly #control: RTCDataChannel
+  readonly #files: RTCDataChannel
+  #opened = false
+  #closed = false
 
-  constructor(connection: RTCPeerConnection, private readonly log: Logger) {
+  readonly #log: Logger
+  constructor(connection: RTCPeerConnection, log: Logger) {
     super()
+    this.#log = log
     const { control, files } = PEER_CHANNELS
-    this.control = connection.createDataChannel(control.label, { negotiated: true, id: control.id, ordered: true })
-    this.files = connection.createDataChannel(files.label, { negotiated: true, id: files.id, ordered: true })
-    this.control.addEventListener('open', () => this.sendControl({ type: 'hello', version: PEER_PROTOCOL_VERSION }))
-    for (const channel of [this.control, this.files]) {
+    this.#control = connection.createDataChannel(control.label, { negotiated: true, id: control.id, ordered: true })
+    this.#files = connection.createDataChannel(files.label, { negotiated: true, id: files.id, ordered: true })
+    this.#control.addEventListener('open', () => this.sendControl({ type: 'hello', version: PEER_PROTOCOL_VERSION }))
+    for (const channel of [this.#control, this.#files]) {
       channel.binaryType = 'arraybuffer'
-      channel.addEventListener('open', () => this.checkOpen())
-      channel.addEventListener('close', () => this.markClosed())
+      channel.addEventListener('open', () => this.#checkOpen())
+      channel.addEventListener('close', () => this.#markClosed())
     }
-    watchDrain(this.files)
-    this.control.addEventListener('message', ({ data }) => {
-      if (typeof data !== 'string') return this.refuse(BINARY_ON_CONTROL, 'control')
+    watchDrain(this.#files)
+    this.#control.addEventListener('message', ({ data }) => {
+      if (typeof data !== 'string') return this.#refuse(BINARY_ON_CONTROL, 'control')
       const result = readPeerFrame('control', data)
       if (result.ok) this.emit('control', result.message)
-      else this.refuse(result.error, 'control')
+      else this.#refuse(result.error, 'control')
     })
-    this.files.addEventListener('message', ({ data }) => {
+    this.#files.addEventListener('message', ({ data }) => {
       if (typeof data === 'string') {
         const result = readPeerFrame('files', data)
-        if (result.ok) this.emit('file-control', result.message)
-        else this.refuse(result.error, 'files')
+        if (!result.ok) return this.#refuse(result.error, 'files')
+        // Files are a feature the app opts into (`useFiles`): without it, an offer is declined at
+        // once rather than left to stall on the sender's side.
+        if (this.listens('file-control')) this.emit('file-control', result.message)
+        else if (result.message.type === 'file-offer') this.sendFileControl({ type: 'file-decline', id: result.message.id, reason: 'declined' })
         return
       }
       const bytes = toBytes(data)
       const chunk = bytes && decodeChunk(bytes)
       if (chunk) this.emit('chunk', chunk.id, chunk.payload)
-      else this.refuse(BAD_CHUNK, 'files')
+      else this.#refuse(BAD_CHUNK, 'files')
     })
-    this.checkOpen()
+    this.#checkOpen()
   }
 
   get isOpen(): boolean {
-    return this.control.readyState === 'open' && this.files.readyState === 'open'
+    return this.#control.readyState === 'open' && this.#files.readyState === 'open'
   }
 
   /** Sends on the control channel; false when it is not open (the frame is dropped). */
   sendControl(frame: PeerControlMessage): boolean {
-    if (this.control.readyState !== 'open') return false
-    this.control.send(encode(frame))
+    if (this.#control.readyState !== 'open') return false
+    this.#control.send(encode(frame))
     return true
   }
 
   sendFileControl(frame: PeerFileMessage): boolean {
-    if (this.files.readyState !== 'open') return false
-    this.files.send(encode(frame))
+    if (this.#files.readyState !== 'open') return false
+    this.#files.send(encode(frame))
     return true
   }
 
@@ -101,7 +105,7 @@ export class PeerChannels extends Emitter<PeerChannelsEvents> {
    * and browsers close a channel whose buffer overflows. Resolves false if the channel closed.
    */
   async sendChunk(frame: Uint8Array<ArrayBuffer>): Promise<boolean> {
-    const channel = this.files
+    const channel = this.#files
     await drained(channel)
     if (channel.readyState !== 'open') return false
     channel.send(frame)
@@ -109,25 +113,25 @@ export class PeerChannels extends Emitter<PeerChannelsEvents> {
   }
 
   close(): void {
-    this.control.close()
-    this.files.close()
+    this.#control.close()
+    this.#files.close()
   }
 
-  private refuse(error: DecodeError, channel: PeerChannelName): void {
-    this.log.debug(`invalid ${channel} frame from peer dropped: ${error.message}`)
+  #refuse(error: DecodeError, channel: PeerChannelName): void {
+    this.#log.debug(`invalid ${channel} frame from peer dropped: ${error.message}`)
     this.emit('invalid', error, channel)
   }
 
   // Either channel closing ends the link: both ride the same SCTP association.
-  private markClosed(): void {
-    if (this.closed) return
-    this.closed = true
+  #markClosed(): void {
+    if (this.#closed) return
+    this.#closed = true
     this.emit('close')
   }
 
-  private checkOpen(): void {
-    if (this.opened || !this.isOpen) return
-    this.opened = true
+  #checkOpen(): void {
+    if (this.#opened || !this.isOpen) return
+    this.#opened = true
     this.emit('open')
   }
 }

@@ -31,34 +31,36 @@ function toWireCandidate(candidate: RTCIceCandidate): IceCandidate {
  */
 export class PeerSession {
   readonly connection: RTCPeerConnection
-  private makingOffer = false
-  private ignoreOffer = false
-  private settingRemoteAnswerPending = false
+  #makingOffer = false
+  #ignoreOffer = false
+  #settingRemoteAnswerPending = false
   // Signaling for one peer (inbound messages and our own offers) runs strictly in order.
-  private queue: Promise<void> = Promise.resolve()
-  private closed = false
-  private disconnectedTimer: ReturnType<typeof setTimeout> | undefined
+  #queue: Promise<void> = Promise.resolve()
+  #closed = false
+  #disconnectedTimer: ReturnType<typeof setTimeout> | undefined
   // Candidates gathered while our description is being set wait for that description to be
   // sent: some stacks (werift) emit them before setLocalDescription resolves, and a candidate
   // that overtakes its offer matches no media section at the far end.
-  private heldCandidates: ClientMessage[] | undefined
+  #heldCandidates: ClientMessage[] | undefined
 
-  constructor(private readonly options: PeerSessionOptions) {
+  readonly #options: PeerSessionOptions
+  constructor(options: PeerSessionOptions) {
+    this.#options = options
     const pc = new options.PeerConnection(options.configuration)
     this.connection = pc
     // Offers join the same queue as inbound signaling: an offer made while an answer is still
     // being sent could otherwise overtake that answer on the wire.
-    pc.onnegotiationneeded = () => void this.enqueue(() => this.makeOffer())
+    pc.onnegotiationneeded = () => void this.#enqueue(() => this.#makeOffer())
     pc.onicecandidate = ({ candidate }) => {
       const message: ClientMessage = { type: 'candidate', to: options.peerId, candidate: candidate ? toWireCandidate(candidate) : null }
-      if (this.heldCandidates) this.heldCandidates.push(message)
+      if (this.#heldCandidates) this.#heldCandidates.push(message)
       else options.signal(message)
     }
-    pc.oniceconnectionstatechange = () => this.watchIce()
+    pc.oniceconnectionstatechange = () => this.#watchIce()
   }
 
   get peerId(): string {
-    return this.options.peerId
+    return this.#options.peerId
   }
 
   /** Sends every track of `stream` to the peer. */
@@ -74,13 +76,13 @@ export class PeerSession {
 
   /** Applies a relayed offer, answer or candidate, in order with the others. */
   receive(message: RelayedOffer | RelayedAnswer | RelayedCandidate): Promise<void> {
-    return this.enqueue(() => this.apply(message))
+    return this.#enqueue(() => this.#apply(message))
   }
 
   /** Gathers fresh candidates and renegotiates; the path may have changed (new network, NAT rebinding). */
   restartIce(): void {
-    if (this.closed) return
-    this.options.log.info(`ICE restart with ${this.peerId}`)
+    if (this.#closed) return
+    this.#options.log.info(`ICE restart with ${this.peerId}`)
     this.connection.restartIce()
   }
 
@@ -90,125 +92,125 @@ export class PeerSession {
    * changed too, while we were away).
    */
   renegotiate(): Promise<void> {
-    return this.enqueue(async () => {
-      if (this.closed) return
+    return this.#enqueue(async () => {
+      if (this.#closed) return
       if (this.connection.signalingState === 'have-local-offer') await this.connection.setLocalDescription({ type: 'rollback' })
       this.restartIce()
       // Offer now rather than wait for `negotiationneeded`: werift fires none after a rollback
       // (browsers do, and the offer that event queues then finds us no longer stable).
-      await this.makeOffer()
+      await this.#makeOffer()
     })
   }
 
   close(): void {
-    this.closed = true
-    clearTimeout(this.disconnectedTimer)
+    this.#closed = true
+    clearTimeout(this.#disconnectedTimer)
     this.connection.onnegotiationneeded = null
     this.connection.onicecandidate = null
     this.connection.oniceconnectionstatechange = null
     this.connection.close()
   }
 
-  private watchIce(): void {
+  #watchIce(): void {
     const state = this.connection.iceConnectionState
-    clearTimeout(this.disconnectedTimer)
-    this.disconnectedTimer = undefined
+    clearTimeout(this.#disconnectedTimer)
+    this.#disconnectedTimer = undefined
     if (state === 'failed') this.restartIce()
     else if (state === 'disconnected') {
-      this.disconnectedTimer = setTimeout(() => this.restartIce(), this.options.disconnectedRestartMs)
+      this.#disconnectedTimer = setTimeout(() => this.restartIce(), this.#options.disconnectedRestartMs)
     }
   }
 
-  private enqueue(task: () => Promise<void>): Promise<void> {
-    this.queue = this.queue.then(task).catch((cause: unknown) => this.fail(cause))
-    return this.queue
+  #enqueue(task: () => Promise<void>): Promise<void> {
+    this.#queue = this.#queue.then(task).catch((cause: unknown) => this.#fail(cause))
+    return this.#queue
   }
 
-  private async makeOffer(): Promise<void> {
+  async #makeOffer(): Promise<void> {
     // Browsers fire negotiationneeded once, in `stable`; some stacks (werift) fire it per
     // change. A second offer mid-negotiation would get an answer we can no longer apply.
-    if (this.makingOffer || this.connection.signalingState !== 'stable') return
+    if (this.#makingOffer || this.connection.signalingState !== 'stable') return
     try {
-      this.makingOffer = true
-      this.heldCandidates = []
+      this.#makingOffer = true
+      this.#heldCandidates = []
       await this.connection.setLocalDescription()
       const description = this.connection.localDescription
-      if (this.closed || !description || description.type !== 'offer') return
+      if (this.#closed || !description || description.type !== 'offer') return
       const offer: ClientMessage = { type: 'offer', to: this.peerId, sdp: { type: 'offer', sdp: description.sdp } }
-      const refusal = frameRefusal(offer, this.options.maxFrameBytes)
+      const refusal = frameRefusal(offer, this.#options.maxFrameBytes)
       if (refusal) {
         // The server would refuse it and both sides would wait forever in have-local-offer.
         await this.connection.setLocalDescription({ type: 'rollback' })
         throw new Error(`${refusal}; rolled back (reuse transceivers with replaceTrack instead of adding more)`)
       }
-      this.options.log.debug(`offer to ${this.peerId}`)
-      this.options.signal(offer)
+      this.#options.log.debug(`offer to ${this.peerId}`)
+      this.#options.signal(offer)
     } catch (cause) {
-      this.fail(cause)
+      this.#fail(cause)
     } finally {
-      this.makingOffer = false
-      this.releaseCandidates()
+      this.#makingOffer = false
+      this.#releaseCandidates()
     }
   }
 
-  private async apply(message: RelayedOffer | RelayedAnswer | RelayedCandidate): Promise<void> {
-    if (this.closed) return
+  async #apply(message: RelayedOffer | RelayedAnswer | RelayedCandidate): Promise<void> {
+    if (this.#closed) return
     const pc = this.connection
     if (message.type === 'candidate') {
       try {
         await pc.addIceCandidate(candidateOf(message) ?? undefined)
       } catch (cause) {
         // Candidates belonging to an offer we ignored are expected to fail.
-        if (!this.ignoreOffer) throw cause
+        if (!this.#ignoreOffer) throw cause
       }
       return
     }
     const description = descriptionOf(message)
-    this.options.log.debug(`${description.type} from ${this.peerId} in ${pc.signalingState}${this.options.polite ? ' (polite)' : ''}`)
-    const readyForOffer = !this.makingOffer && (pc.signalingState === 'stable' || this.settingRemoteAnswerPending)
+    this.#options.log.debug(`${description.type} from ${this.peerId} in ${pc.signalingState}${this.#options.polite ? ' (polite)' : ''}`)
+    const readyForOffer = !this.#makingOffer && (pc.signalingState === 'stable' || this.#settingRemoteAnswerPending)
     const offerCollision = description.type === 'offer' && !readyForOffer
-    this.ignoreOffer = !this.options.polite && offerCollision
-    if (this.ignoreOffer) {
-      this.options.log.debug(`ignoring colliding offer from ${this.peerId}`)
+    this.#ignoreOffer = !this.#options.polite && offerCollision
+    if (this.#ignoreOffer) {
+      this.#options.log.debug(`ignoring colliding offer from ${this.peerId}`)
       return
     }
-    this.settingRemoteAnswerPending = description.type === 'answer'
+    this.#settingRemoteAnswerPending = description.type === 'answer'
     // setRemoteDescription rolls back our own pending offer implicitly when we are polite.
     await pc.setRemoteDescription(description)
-    this.settingRemoteAnswerPending = false
+    this.#settingRemoteAnswerPending = false
     if (description.type === 'offer') {
       // An explicit answer, not `pc.localDescription` read back afterwards: a stack that
       // starts its next offer as soon as we are stable (werift does) would have replaced it.
       const answer = await pc.createAnswer()
       if (!answer.sdp) return
       const message: ClientMessage = { type: 'answer', to: this.peerId, sdp: { type: 'answer', sdp: answer.sdp } }
-      const refusal = frameRefusal(message, this.options.maxFrameBytes)
+      const refusal = frameRefusal(message, this.#options.maxFrameBytes)
       if (refusal) {
         // The peer chose the offer (hundreds of m-sections make an answer several times its
         // size); sending the answer would get our own socket closed (1009). Back to stable instead.
         await pc.setRemoteDescription({ type: 'rollback' })
         throw new Error(`${refusal}; the peer's offer was rolled back`)
       }
-      this.heldCandidates = []
+      this.#heldCandidates = []
       try {
         await pc.setLocalDescription(answer)
-        if (this.closed) return
-        this.options.signal(message)
+        if (this.#closed) return
+        this.#options.signal(message)
       } finally {
-        this.releaseCandidates()
+        this.#releaseCandidates()
       }
     }
   }
 
-  private releaseCandidates(): void {
-    const held = this.heldCandidates ?? []
-    this.heldCandidates = undefined
-    if (!this.closed) for (const message of held) this.options.signal(message)
+  #releaseCandidates(): void {
+    const held = this.#heldCandidates ?? []
+    this.#heldCandidates = undefined
+    if (!this.#closed) for (const message of held) this.#options.signal(message)
   }
 
-  private fail(cause: unknown): void {
-    if (this.closed) return
-    this.options.log.warn(`negotiation with ${this.peerId} failed`, cause)
-    this.options.onError(PeerlaneError.negotiation(this.peerId, cause))
+  #fail(cause: unknown): void {
+    if (this.#closed) return
+    this.#options.log.warn(`negotiation with ${this.peerId} failed`, cause)
+    this.#options.onError(PeerlaneError.negotiation(this.peerId, cause))
   }
 }

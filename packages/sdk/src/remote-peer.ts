@@ -1,33 +1,21 @@
-// Over 300 lines: one participant is one state machine (negotiation, channels, announced state, streams); its parts share that state.
-import { PEER_PROTOCOL_VERSION, type PeerChat, type PeerControlMessage, type PeerInfo, type PeerMediaState, type RelayedAnswer, type RelayedCandidate, type RelayedOffer } from '@peerlane/protocol/codec'
-import type { ChatMessage, ChatRateLimit } from './chat.js'
+import { PEER_PROTOCOL_VERSION, type PeerControlMessage, type PeerInfo, type PeerMediaState, type RelayedAnswer, type RelayedCandidate, type RelayedOffer } from '@peerlane/protocol/codec'
 import { Emitter } from './emitter.js'
 import type { PeerConnectionConstructor } from './environment.js'
 import { PeerlaneError } from './errors.js'
-import { PeerFileLink, type FileLimits, type IncomingFileTransfer, type OutgoingFileTransfer } from './file-transfer.js'
 import type { MediaState } from './local-media.js'
 import type { Logger } from './logger.js'
 import { PeerChannels } from './peer-channels.js'
 import { PeerSession, type Signal } from './peer-session.js'
-import { summarizeStats, type PeerStats, type StatsSample } from './stats.js'
-import { utf8Length } from './text-bounds.js'
-import { TokenBucket } from './token-bucket.js'
+import { RemoteStreams, type PeerStreams } from './remote-streams.js'
 
-/** A peer's camera and screen, told apart by what it announces (`media-state`), never by guessing. */
-export interface PeerStreams {
-  readonly camera: MediaStream | null
-  readonly screen: MediaStream | null
-}
+export type { PeerStreams } from './remote-streams.js'
 
 export interface RemotePeerEvents {
   track: (track: MediaStreamTrack, streams: readonly MediaStream[]) => void
   /** The camera or screen stream appeared, changed or went away. */
   streams: (streams: PeerStreams) => void
   'connection-state': (state: RTCPeerConnectionState) => void
-  message: (message: ChatMessage) => void
   'media-state': (state: MediaState) => void
-  file: (transfer: IncomingFileTransfer) => void
-  'chat-dropped': (dropped: number) => void
   'channel-open': () => void
   /** The peer's `hello` names another peer protocol version: expect it to miss or refuse frames. */
   incompatible: (error: PeerlaneError) => void
@@ -44,52 +32,46 @@ export interface RemotePeerHost {
   readonly log: Logger
   readonly disconnectedRestartMs: number
   readonly maxFrameBytes: number
-  readonly fileLimits: FileLimits
-  readonly chatRate: ChatRateLimit
   /** The answering side's first remote offer is applied: time to add our media. */
   firstRemoteOffer(peer: RemotePeer): void
   /** The data channels opened: time to send our state. */
   channelOpen(peer: RemotePeer): void
 }
 
-/** Reports of a flooding peer (chat over its rate, invalid frames) fire at most this often. */
+/** Reports of a flooding peer (invalid frames) fire at most this often. */
 const REPORT_EVERY_MS = 1000
 
 const INITIAL_STATE: PeerMediaState = { type: 'media-state', audioMuted: false, videoOff: false, screenStreamId: null }
 
 /**
- * One participant on the other end: its perfect-negotiation connection, its data channels (chat,
- * media state, files), what it announced, its camera and screen streams, and its stats.
+ * One participant on the other end: its perfect-negotiation connection, its data channels (the
+ * SDK's control and files channels; chat and files are features built on them), what it
+ * announced, and its camera and screen streams.
  */
 export class RemotePeer extends Emitter<RemotePeerEvents> {
   readonly id: string
   readonly name: string | undefined
-  private readonly session: PeerSession
-  private channels: PeerChannels | undefined
-  private files: PeerFileLink | undefined
-  // Chat sent before the channel opened, delivered on open.
-  private readonly pending: PeerChat[] = []
-  private remoteState = INITIAL_STATE
-  private readonly remoteStreams = new Map<string, MediaStream>()
-  private shown: PeerStreams = { camera: null, screen: null }
-  private sharing: RTCRtpSender | undefined
-  private statsSample: StatsSample | undefined
-  private readonly chatBucket: TokenBucket
-  private readonly drops = { chat: 0, chatAt: -Infinity, invalid: 0, invalidAt: -Infinity }
-  private remoteVersion: number | undefined
-  private closed = false
+  readonly #session: PeerSession
+  #channels: PeerChannels | undefined
+  #remoteState = INITIAL_STATE
+  readonly #streams = new RemoteStreams()
+  #screen: RTCRtpTransceiver | undefined
+  readonly #drops = { invalid: 0, invalidAt: -Infinity }
+  #remoteVersion: number | undefined
+  #closed = false
 
+  readonly #host: RemotePeerHost
   constructor(
     info: PeerInfo,
     polite: boolean,
     offerer: boolean,
-    private readonly host: RemotePeerHost,
+    host: RemotePeerHost,
   ) {
     super()
+    this.#host = host
     this.id = info.peerId
     this.name = info.name
-    this.chatBucket = new TokenBucket(host.chatRate.messages, host.chatRate.bytes)
-    this.session = new PeerSession({
+    this.#session = new PeerSession({
       peerId: info.peerId,
       polite,
       configuration: host.configuration,
@@ -100,21 +82,14 @@ export class RemotePeer extends Emitter<RemotePeerEvents> {
       disconnectedRestartMs: host.disconnectedRestartMs,
       maxFrameBytes: host.maxFrameBytes,
     })
-    const pc = this.session.connection
+    const pc = this.#session.connection
     pc.addEventListener('track', ({ track, streams }) => {
-      for (const stream of streams) this.remoteStreams.set(stream.id, stream)
-      // A track sent without a stream (other clients may) still belongs to the camera.
-      if (streams.length === 0 && typeof MediaStream === 'function') {
-        const loose = this.remoteStreams.get('') ?? new MediaStream()
-        loose.addTrack(track)
-        this.remoteStreams.set('', loose)
-      }
       this.emit('track', track, streams)
-      this.classifyStreams()
+      this.#showStreams(this.#streams.addTrack(track, streams))
     })
     pc.addEventListener('connectionstatechange', () => this.emit('connection-state', pc.connectionState))
-    if (offerer) this.openChannels()
-    else this.watchFirstOffer()
+    if (offerer) this.#openChannels()
+    else this.#watchFirstOffer()
   }
 
   /**
@@ -122,192 +97,158 @@ export class RemotePeer extends Emitter<RemotePeerEvents> {
    * channels or descriptions changed behind the SDK's back can break its negotiation.
    */
   get rawConnection(): RTCPeerConnection {
-    return this.session.connection
+    return this.#session.connection
   }
 
   get connectionState(): RTCPeerConnectionState {
-    return this.session.connection.connectionState
+    return this.#session.connection.connectionState
   }
 
   /** The peer's camera stream (`null` until it arrives). */
   get cameraStream(): MediaStream | null {
-    return this.shown.camera
+    return this.#streams.current.camera
   }
 
   /** The peer's screen share, once both its announcement and its track have arrived. */
   get screenStream(): MediaStream | null {
-    return this.shown.screen
+    return this.#streams.current.screen
   }
 
-  /** What the peer announced; everyone starts unmuted with the camera on. */
+  /** What the peer announced; everyone starts unmuted, with the camera on and not recording. */
   get mediaState(): MediaState {
-    const { audioMuted, videoOff, screenStreamId } = this.remoteState
-    return { audioMuted, videoOff, screenSharing: screenStreamId !== null }
+    const { audioMuted, videoOff, screenStreamId, recording } = this.#remoteState
+    return { audioMuted, videoOff, screenSharing: screenStreamId !== null, recording: recording === true }
   }
 
   /** The peer protocol version the peer announced in its `hello`, once it has. */
   get protocolVersion(): number | undefined {
-    return this.remoteVersion
+    return this.#remoteVersion
   }
 
   /** Frames from this peer the peer protocol refused (and the SDK dropped) so far. */
   get invalidFrames(): number {
-    return this.drops.invalid
+    return this.#drops.invalid
   }
 
   get channelOpen(): boolean {
-    return this.channels?.isOpen === true
+    return this.#channels?.isOpen === true
   }
 
+  /** The sender that carries our screen to this peer (kept between shares), once we shared. */
   get screenSender(): RTCRtpSender | undefined {
-    return this.sharing
-  }
-
-  /** RTT, bitrates, loss, resolution, frame rate, codecs and candidate types. */
-  async getStats(): Promise<PeerStats> {
-    const { stats, sample } = summarizeStats(await this.session.connection.getStats(), this.statsSample)
-    this.statsSample = sample
-    return stats
+    return this.#screen?.sender
   }
 
   restartIce(): void {
-    this.session.restartIce()
+    this.#session.restartIce()
   }
 
-  // ---- used by the room and local media ----
+  // ---- used by the room, local media and the features (chat, files) ----
+
+  /** @internal The SDK's data channels to this peer, once created (features attach to them). */
+  get peerChannels(): PeerChannels | undefined {
+    return this.#channels
+  }
 
   /** @internal Applies a relayed offer, answer or candidate. */
   receiveSignal(message: RelayedOffer | RelayedAnswer | RelayedCandidate): void {
-    void this.session.receive(message)
+    void this.#session.receive(message)
   }
 
   /** @internal Signaling from or for this peer was lost: negotiate afresh. */
   renegotiate(): void {
-    void this.session.renegotiate()
+    void this.#session.renegotiate()
   }
 
-  /** @internal Sends a chat frame now, or once the channel opens. */
-  sendChat(frame: PeerChat): void {
-    if (!this.channels?.sendControl(frame)) this.pending.push(frame)
+  /** @internal Sends a control frame if the channel is open; false when it was dropped. */
+  sendControl(frame: PeerControlMessage): boolean {
+    return this.#channels?.sendControl(frame) === true
   }
 
-  /** @internal */
-  sendMediaState(frame: PeerMediaState): void {
-    this.channels?.sendControl(frame)
+  /**
+   * @internal Sends our screen. The first share adds one send-only video transceiver; later
+   * shares reuse it (`replaceTrack`, direction back to `sendonly`), so share/stop cycles never
+   * grow the SDP. `carrier` is the stream id the far side maps to our screen, the same each time.
+   */
+  async shareScreen(track: MediaStreamTrack, carrier: MediaStream): Promise<void> {
+    if (this.#closed) return
+    const pc = this.#session.connection
+    if (!this.#screen) {
+      this.#screen = pc.addTransceiver(track, { direction: 'sendonly', streams: [carrier] })
+      return
+    }
+    await this.#screen.sender.replaceTrack(track)
+    if (!this.#closed) this.#screen.direction = 'sendonly'
   }
 
-  /** @internal Streams one leg of `transfer` to this peer. */
-  sendFile(transfer: OutgoingFileTransfer): void {
-    if (this.files) this.files.send(transfer)
-    else transfer.legEnded(this.id, { state: 'failed', error: PeerlaneError.channelUnavailable(this.id) })
+  /** @internal Stops sending our screen; the transceiver stays (inactive) for the next share. */
+  async unshareScreen(): Promise<void> {
+    const screen = this.#screen
+    if (!screen || this.#closed) return
+    screen.direction = 'inactive'
+    await screen.sender.replaceTrack(null)
   }
 
-  /** @internal */
-  shareScreen(track: MediaStreamTrack, stream: MediaStream): void {
-    if (this.sharing || this.closed) return
-    this.sharing = this.session.connection.addTrack(track, stream)
-  }
-
-  /** @internal */
-  unshareScreen(): void {
-    const sender = this.sharing
-    this.sharing = undefined
-    if (sender && this.session.connection.connectionState !== 'closed') this.session.connection.removeTrack(sender)
-  }
-
-  /** @internal The peer left: its transfers fail with `transfer-failed`, the connection closes. */
+  /** @internal The peer left: the connection closes. */
   close(): void {
-    if (this.closed) return
-    this.closed = true
-    this.files?.abortAll(new PeerlaneError('transfer-failed', `${this.id} left during the transfer`, { peerId: this.id }))
-    this.session.close()
+    if (this.#closed) return
+    this.#closed = true
+    this.#session.close()
   }
 
   // The answering side adds its media once the first remote offer is applied, and creates its
   // channels once that first round is done: the data section is negotiated by then, so nothing
   // needs a new offer (earlier, it would offer too and collide; werift then never connects).
-  private watchFirstOffer(): void {
-    const pc = this.session.connection
+  #watchFirstOffer(): void {
+    const pc = this.#session.connection
     let offered = false
     const onChange = () => {
-      if (this.closed) return pc.removeEventListener('signalingstatechange', onChange)
+      if (this.#closed) return pc.removeEventListener('signalingstatechange', onChange)
       if (pc.signalingState === 'have-remote-offer' && !offered) {
         offered = true
-        this.host.firstRemoteOffer(this)
+        this.#host.firstRemoteOffer(this)
       } else if (pc.signalingState === 'stable' && offered) {
         pc.removeEventListener('signalingstatechange', onChange)
-        this.openChannels()
+        this.#openChannels()
       }
     }
     pc.addEventListener('signalingstatechange', onChange)
   }
 
-  private openChannels(): void {
-    const channels = new PeerChannels(this.session.connection, this.host.log)
-    this.channels = channels
-    this.files = new PeerFileLink(this.id, channels, this.host.fileLimits, (transfer) => this.emit('file', transfer), this.host.log)
-    channels.on('control', (frame) => this.receiveControl(frame))
-    channels.on('invalid', (error) => this.refused(PeerlaneError.peerProtocol(this.id, error)))
+  #openChannels(): void {
+    const channels = new PeerChannels(this.#session.connection, this.#host.log)
+    this.#channels = channels
+    channels.on('control', (frame) => this.#receiveControl(frame))
+    channels.on('invalid', (error) => this.#refused(PeerlaneError.peerProtocol(this.id, error)))
     channels.on('open', () => {
-      if (this.closed) return
-      for (const frame of this.pending.splice(0)) channels.sendControl(frame)
-      this.host.channelOpen(this)
+      if (this.#closed) return
+      this.#host.channelOpen(this)
       this.emit('channel-open')
     })
   }
 
-  private receiveControl(frame: PeerControlMessage): void {
-    if (this.closed) return
-    switch (frame.type) {
-      case 'hello':
-        this.remoteVersion = frame.version
-        if (frame.version !== PEER_PROTOCOL_VERSION) this.emit('incompatible', PeerlaneError.peerIncompatible(this.id, frame.version))
-        return
-      case 'chat':
-        if (!this.chatBucket.take(utf8Length(frame.text))) return this.chatDropped()
-        this.emit('message', {
-          id: frame.id,
-          from: this.id,
-          ...(this.name !== undefined ? { name: this.name } : {}),
-          text: frame.text,
-          sentAt: frame.sentAt,
-          receivedAt: Date.now(),
-          local: false,
-        })
-        return
-      case 'media-state':
-        this.remoteState = frame
-        this.emit('media-state', this.mediaState)
-        this.classifyStreams()
+  #receiveControl(frame: PeerControlMessage): void {
+    if (this.#closed) return
+    if (frame.type === 'hello') {
+      this.#remoteVersion = frame.version
+      if (frame.version !== PEER_PROTOCOL_VERSION) this.emit('incompatible', PeerlaneError.peerIncompatible(this.id, frame.version))
+    } else if (frame.type === 'media-state') {
+      this.#remoteState = frame
+      this.emit('media-state', this.mediaState)
+      this.#showStreams(this.#streams.announce(frame.screenStreamId))
     }
   }
 
-  private chatDropped(): void {
-    this.drops.chat += 1
+  #refused(error: PeerlaneError): void {
+    this.#drops.invalid += 1
     const now = Date.now()
-    if (now - this.drops.chatAt < REPORT_EVERY_MS) return
-    this.drops.chatAt = now
-    this.host.log.warn(`chat from ${this.id} over the rate limit dropped (${this.drops.chat} so far)`)
-    this.emit('chat-dropped', this.drops.chat)
+    if (now - this.#drops.invalidAt < REPORT_EVERY_MS) return
+    this.#drops.invalidAt = now
+    this.#host.log.warn(`${error.message} (${this.#drops.invalid} dropped so far)`)
+    this.emit('protocol-error', error, this.#drops.invalid)
   }
 
-  private refused(error: PeerlaneError): void {
-    this.drops.invalid += 1
-    const now = Date.now()
-    if (now - this.drops.invalidAt < REPORT_EVERY_MS) return
-    this.drops.invalidAt = now
-    this.host.log.warn(`${error.message} (${this.drops.invalid} dropped so far)`)
-    this.emit('protocol-error', error, this.drops.invalid)
-  }
-
-  // The screen is the stream the peer announced as its screen; the camera is its other stream.
-  // Either shows once both the announcement and the track have arrived, in either order.
-  private classifyStreams(): void {
-    const screenId = this.remoteState.screenStreamId
-    const screen = screenId === null ? null : (this.remoteStreams.get(screenId) ?? null)
-    const camera = [...this.remoteStreams.values()].find((stream) => stream.id !== screenId) ?? null
-    if (screen === this.shown.screen && camera === this.shown.camera) return
-    this.shown = { camera, screen }
-    this.emit('streams', this.shown)
+  #showStreams(changed: PeerStreams | undefined): void {
+    if (changed) this.emit('streams', changed)
   }
 }

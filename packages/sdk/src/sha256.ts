@@ -16,53 +16,53 @@ const K = new Uint32Array([
  * streams, on both ends, and is checked against `crypto.subtle` in its tests.
  */
 export class Sha256 {
-  private readonly state = new Uint32Array([
+  readonly #state = new Uint32Array([
     0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
   ])
-  private readonly block = new Uint8Array(64)
-  private readonly words = new Uint32Array(64)
-  private blockLength = 0
-  private totalBytes = 0
-  private finished = false
+  readonly #block = new Uint8Array(64)
+  readonly #words = new Uint32Array(64)
+  #blockLength = 0
+  #totalBytes = 0
+  #finished = false
 
   update(data: Uint8Array): this {
-    if (this.finished) throw new Error('Sha256.update() after digest()')
-    this.totalBytes += data.length
+    if (this.#finished) throw new Error('Sha256.update() after digest()')
+    this.#totalBytes += data.length
     let offset = 0
-    if (this.blockLength > 0) {
-      const take = Math.min(64 - this.blockLength, data.length)
-      this.block.set(data.subarray(0, take), this.blockLength)
-      this.blockLength += take
+    if (this.#blockLength > 0) {
+      const take = Math.min(64 - this.#blockLength, data.length)
+      this.#block.set(data.subarray(0, take), this.#blockLength)
+      this.#blockLength += take
       offset = take
-      if (this.blockLength < 64) return this
-      this.compress(this.block, 0)
-      this.blockLength = 0
+      if (this.#blockLength < 64) return this
+      this.#compress(this.#block, 0)
+      this.#blockLength = 0
     }
-    for (; offset + 64 <= data.length; offset += 64) this.compress(data, offset)
+    for (; offset + 64 <= data.length; offset += 64) this.#compress(data, offset)
     if (offset < data.length) {
-      this.block.set(data.subarray(offset), 0)
-      this.blockLength = data.length - offset
+      this.#block.set(data.subarray(offset), 0)
+      this.#blockLength = data.length - offset
     }
     return this
   }
 
   /** The digest as lowercase hex; the hash cannot be updated afterwards. */
   digestHex(): string {
-    this.finished = true
-    const bits = this.totalBytes * 8
-    const tail = new Uint8Array(this.blockLength + 9 <= 64 ? 64 : 128)
-    tail.set(this.block.subarray(0, this.blockLength))
-    tail[this.blockLength] = 0x80
+    this.#finished = true
+    const bits = this.#totalBytes * 8
+    const tail = new Uint8Array(this.#blockLength + 9 <= 64 ? 64 : 128)
+    tail.set(this.#block.subarray(0, this.#blockLength))
+    tail[this.#blockLength] = 0x80
     const view = new DataView(tail.buffer)
     // The length is a 64-bit big-endian bit count; split so files over 512 MiB stay exact.
     view.setUint32(tail.length - 8, Math.floor(bits / 0x1_0000_0000))
     view.setUint32(tail.length - 4, bits >>> 0)
-    for (let offset = 0; offset < tail.length; offset += 64) this.compress(tail, offset)
-    return [...this.state].map((word) => word.toString(16).padStart(8, '0')).join('')
+    for (let offset = 0; offset < tail.length; offset += 64) this.#compress(tail, offset)
+    return [...this.#state].map((word) => word.toString(16).padStart(8, '0')).join('')
   }
 
-  private compress(bytes: Uint8Array, offset: number): void {
-    const w = this.words
+  #compress(bytes: Uint8Array, offset: number): void {
+    const w = this.#words
     for (let i = 0; i < 16; i++) {
       const j = offset + i * 4
       w[i] = ((bytes[j]! << 24) | (bytes[j + 1]! << 16) | (bytes[j + 2]! << 8) | bytes[j + 3]!) >>> 0
@@ -74,7 +74,7 @@ export class Sha256 {
       const s1 = ((b >>> 17) | (b << 15)) ^ ((b >>> 19) | (b << 13)) ^ (b >>> 10)
       w[i] = (w[i - 16]! + s0 + w[i - 7]! + s1) >>> 0
     }
-    const s = this.state
+    const s = this.#state
     let a = s[0]!, b = s[1]!, c = s[2]!, d = s[3]!, e = s[4]!, f = s[5]!, g = s[6]!, h = s[7]!
     for (let i = 0; i < 64; i++) {
       const S1 = ((e >>> 6) | (e << 26)) ^ ((e >>> 11) | (e << 21)) ^ ((e >>> 25) | (e << 7))

@@ -87,38 +87,40 @@ interface Handshake {
  * chunk's frames in one go) always find the room ready for them.
  */
 export class SignalingSession extends Emitter<SignalingSessionEvents> {
-  private current: SessionState = 'idle'
-  private socket: SignalClient | undefined
-  private handshake: Handshake | undefined
-  private request: JoinRequest | undefined
-  private resumeToken: string | undefined
-  private selfId: string | undefined
-  private outbox: Array<{ readonly message: ClientMessage; readonly bytes: number }> = []
-  private outboxBytes = 0
-  private outboxOverflowed = false
-  private attempt = 0
-  private timer: ReturnType<typeof setTimeout> | undefined
-  private drainDelayMs: number | undefined
+  #current: SessionState = 'idle'
+  #socket: SignalClient | undefined
+  #handshake: Handshake | undefined
+  #request: JoinRequest | undefined
+  #resumeToken: string | undefined
+  #selfId: string | undefined
+  #outbox: Array<{ readonly message: ClientMessage; readonly bytes: number }> = []
+  #outboxBytes = 0
+  #outboxOverflowed = false
+  #attempt = 0
+  #timer: ReturnType<typeof setTimeout> | undefined
+  #drainDelayMs: number | undefined
 
-  constructor(private readonly options: SignalingSessionOptions) {
+  readonly #options: SignalingSessionOptions
+  constructor(options: SignalingSessionOptions) {
     super()
+    this.#options = options
   }
 
   get state(): SessionState {
-    return this.current
+    return this.#current
   }
 
   /** Connects and joins; resolves with the welcome, rejects with a coded `PeerlaneError`. */
   async start(request: JoinRequest): Promise<Welcome> {
-    if (this.current !== 'idle' && this.current !== 'closed') throw PeerlaneError.invalidState(`join() while ${this.current}`)
-    this.request = request
-    this.resumeToken = undefined
-    this.selfId = undefined
-    this.setState('connecting')
+    if (this.#current !== 'idle' && this.#current !== 'closed') throw PeerlaneError.invalidState(`join() while ${this.#current}`)
+    this.#request = request
+    this.#resumeToken = undefined
+    this.#selfId = undefined
+    this.#setState('connecting')
     try {
-      return await this.open()
+      return await this.#open()
     } catch (error) {
-      this.shutDown()
+      this.#shutDown()
       throw error
     }
   }
@@ -128,74 +130,74 @@ export class SignalingSession extends Emitter<SignalingSessionEvents> {
    * the socket, so a frame the server would refuse is reported (`error`, with its peer) instead.
    */
   send(message: ClientMessage): void {
-    const size = frameSize(message, this.options.maxFrameBytes)
+    const size = frameSize(message, this.#options.maxFrameBytes)
     if (typeof size === 'string') {
       const peerId = 'to' in message && typeof message.to === 'string' ? message.to : undefined
-      this.options.log.warn(`not sent: ${size}`)
+      this.#options.log.warn(`not sent: ${size}`)
       if (peerId !== undefined) this.emit('error', PeerlaneError.negotiation(peerId, new Error(size)))
       return
     }
-    if (this.socket?.send(message)) return
-    if (this.current !== 'reconnecting') return
-    this.outbox.push({ message, bytes: size })
-    this.outboxBytes += size
-    while (this.outbox.length > OUTBOX_LIMITS.frames || this.outboxBytes > OUTBOX_LIMITS.bytes) {
-      this.outboxBytes -= this.outbox.shift()?.bytes ?? 0
-      this.outboxOverflowed = true
+    if (this.#socket?.send(message)) return
+    if (this.#current !== 'reconnecting') return
+    this.#outbox.push({ message, bytes: size })
+    this.#outboxBytes += size
+    while (this.#outbox.length > OUTBOX_LIMITS.frames || this.#outboxBytes > OUTBOX_LIMITS.bytes) {
+      this.#outboxBytes -= this.#outbox.shift()?.bytes ?? 0
+      this.#outboxOverflowed = true
     }
   }
 
   /** Says goodbye to the room and ends the session. */
   leave(): void {
-    if (this.current === 'idle' || this.current === 'closed') return
-    this.socket?.send({ type: 'leave' })
-    this.shutDown()
+    if (this.#current === 'idle' || this.#current === 'closed') return
+    this.#socket?.send({ type: 'leave' })
+    this.#shutDown()
   }
 
   /** Ends the session without a goodbye (the socket closes; the server times us out of the room). */
   close(): void {
-    if (this.current === 'idle' || this.current === 'closed') return
-    this.shutDown()
+    if (this.#current === 'idle' || this.#current === 'closed') return
+    this.#shutDown()
   }
 
-  private async open(): Promise<Welcome> {
-    const request = this.request
+  async #open(): Promise<Welcome> {
+    const request = this.#request
     if (!request) throw PeerlaneError.invalidState('not joining')
-    const { url, WebSocket, log, keepaliveTimeoutMs } = this.options
+    const { url, WebSocket, log, keepaliveTimeoutMs } = this.#options
     const socket = new SignalClient(url, WebSocket, log, keepaliveTimeoutMs)
-    socket.on('message', (message) => this.receive(socket, message))
-    socket.on('protocol-error', (error) => this.socketError(socket, error))
-    socket.on('close', (code, reason) => this.lost(socket, code, reason))
-    const welcome = new Promise<Welcome>((resolve, reject) => (this.handshake = { resolve, reject }))
+    socket.on('message', (message) => this.#receive(socket, message))
+    socket.on('protocol-error', (error) => this.#socketError(socket, error))
+    socket.on('close', (code, reason) => this.#lost(socket, code, reason))
+    const welcome = new Promise<Welcome>((resolve, reject) => (this.#handshake = { resolve, reject }))
     // Rejected early (left while connecting) it is still awaited below; never an unhandled rejection.
     welcome.catch(() => undefined)
     try {
       await socket.connect()
     } catch (error) {
-      this.handshake = undefined
+      this.#handshake = undefined
       throw error
     }
-    if (this.current !== 'connecting' && this.current !== 'reconnecting') {
+    if (this.#current !== 'connecting' && this.#current !== 'reconnecting') {
       socket.close()
       return welcome
     }
-    this.socket = socket
+    this.#socket = socket
     socket.send({
       type: 'join',
       room: request.room,
       ...(request.name !== undefined ? { name: request.name } : {}),
       ...(request.token !== undefined ? { token: request.token } : {}),
-      ...(this.resumeToken !== undefined ? { resumeToken: this.resumeToken } : {}),
+      ...(this.#resumeToken !== undefined ? { resumeToken: this.#resumeToken } : {}),
     })
     return welcome
   }
 
-  private receive(socket: SignalClient, message: ServerMessage): void {
-    if (socket !== this.socket) return
-    if (this.handshake) {
-      if (message.type === 'welcome') this.enter(message)
-      else if (message.type === 'error') this.refused(PeerlaneError.fromServer(message.code, message.message))
-      else this.options.log.debug(`${message.type} before welcome ignored`)
+  #receive(socket: SignalClient, message: ServerMessage): void {
+    if (socket !== this.#socket) return
+    if (this.#handshake) {
+      if (message.type === 'welcome') this.#enter(message)
+      else if (message.type === 'error') this.#refused(PeerlaneError.fromServer(message.code, message.message))
+      else this.#options.log.debug(`${message.type} before welcome ignored`)
       return
     }
     switch (message.type) {
@@ -203,10 +205,10 @@ export class SignalingSession extends Emitter<SignalingSessionEvents> {
         // Leave at once rather than wait for the server's 1012: its drain then ends sooner, and
         // the reconnect, after the delay it asks for, may land on another node meanwhile.
         this.emit('draining', message.reconnectAfterMs)
-        this.drainDelayMs = message.reconnectAfterMs
-        this.socket = undefined
+        this.#drainDelayMs = message.reconnectAfterMs
+        this.#socket = undefined
         socket.close()
-        this.dropped(CLOSE_CODES.serviceRestart, 'server draining')
+        this.#dropped(CLOSE_CODES.serviceRestart, 'server draining')
         return
       case 'error':
         this.emit('error', PeerlaneError.fromServer(message.code, message.message))
@@ -219,108 +221,108 @@ export class SignalingSession extends Emitter<SignalingSessionEvents> {
     }
   }
 
-  private enter(welcome: Welcome): void {
-    const handshake = this.handshake
-    this.handshake = undefined
-    const reconnected = this.current === 'reconnecting'
-    const sameSession = reconnected && this.selfId === welcome.peerId
-    const signalingLost = sameSession && (welcome.queueOverflowed === true || this.outboxOverflowed)
-    const held = sameSession ? this.outbox : []
-    this.outbox = []
-    this.outboxBytes = 0
-    this.outboxOverflowed = false
-    this.selfId = welcome.peerId
-    this.resumeToken = welcome.resumeToken
-    this.attempt = 0
-    this.drainDelayMs = undefined
-    this.setState(sameSession ? 'resumed' : 'joined')
-    for (const { message } of held) this.socket?.send(message)
+  #enter(welcome: Welcome): void {
+    const handshake = this.#handshake
+    this.#handshake = undefined
+    const reconnected = this.#current === 'reconnecting'
+    const sameSession = reconnected && this.#selfId === welcome.peerId
+    const signalingLost = sameSession && (welcome.queueOverflowed === true || this.#outboxOverflowed)
+    const held = sameSession ? this.#outbox : []
+    this.#outbox = []
+    this.#outboxBytes = 0
+    this.#outboxOverflowed = false
+    this.#selfId = welcome.peerId
+    this.#resumeToken = welcome.resumeToken
+    this.#attempt = 0
+    this.#drainDelayMs = undefined
+    this.#setState(sameSession ? 'resumed' : 'joined')
+    for (const { message } of held) this.#socket?.send(message)
     this.emit('welcome', welcome, { reconnected, sameSession, signalingLost })
     handshake?.resolve(welcome)
   }
 
   // The server answered our join with an error: the handshake fails, and so does this socket.
-  private refused(error: PeerlaneError): void {
-    const handshake = this.handshake
-    this.handshake = undefined
-    this.socket?.close()
-    this.socket = undefined
+  #refused(error: PeerlaneError): void {
+    const handshake = this.#handshake
+    this.#handshake = undefined
+    this.#socket?.close()
+    this.#socket = undefined
     handshake?.reject(error)
   }
 
-  private socketError(socket: SignalClient, error: PeerlaneError): void {
-    if (socket !== this.socket) return
-    if (this.handshake) this.refused(error)
+  #socketError(socket: SignalClient, error: PeerlaneError): void {
+    if (socket !== this.#socket) return
+    if (this.#handshake) this.#refused(error)
     else this.emit('error', error)
   }
 
-  private lost(socket: SignalClient, code: number, reason: string): void {
-    if (socket !== this.socket) return
-    this.socket = undefined
-    if (this.handshake) {
-      const handshake = this.handshake
-      this.handshake = undefined
+  #lost(socket: SignalClient, code: number, reason: string): void {
+    if (socket !== this.#socket) return
+    this.#socket = undefined
+    if (this.#handshake) {
+      const handshake = this.#handshake
+      this.#handshake = undefined
       handshake.reject(PeerlaneError.connectionLost(code, reason))
       return
     }
-    this.dropped(code, reason)
+    this.#dropped(code, reason)
   }
 
-  private dropped(code: number, reason: string): void {
-    if (!this.options.backoff || FINAL_CLOSE_CODES.has(code)) {
-      this.end(PeerlaneError.connectionLost(code, reason))
+  #dropped(code: number, reason: string): void {
+    if (!this.#options.backoff || FINAL_CLOSE_CODES.has(code)) {
+      this.#end(PeerlaneError.connectionLost(code, reason))
       return
     }
-    this.options.log.info(`signaling closed (${code}); reconnecting`)
-    this.setState('reconnecting')
-    this.scheduleReconnect()
+    this.#options.log.info(`signaling closed (${code}); reconnecting`)
+    this.#setState('reconnecting')
+    this.#scheduleReconnect()
   }
 
-  private scheduleReconnect(): void {
-    const backoff = this.options.backoff
+  #scheduleReconnect(): void {
+    const backoff = this.#options.backoff
     if (!backoff) return
-    const delay = this.drainDelayMs ?? backoffDelay(this.attempt, backoff)
-    this.drainDelayMs = undefined
-    this.attempt++
-    this.timer = setTimeout(() => void this.reconnect(), delay)
+    const delay = this.#drainDelayMs ?? backoffDelay(this.#attempt, backoff)
+    this.#drainDelayMs = undefined
+    this.#attempt++
+    this.#timer = setTimeout(() => void this.#reconnect(), delay)
   }
 
-  private async reconnect(): Promise<void> {
-    this.timer = undefined
+  async #reconnect(): Promise<void> {
+    this.#timer = undefined
     try {
-      await this.open()
+      await this.#open()
     } catch (error) {
-      if (this.current !== 'reconnecting') return
+      if (this.#current !== 'reconnecting') return
       if (error instanceof PeerlaneError && error.code === 'unauthorized') {
-        this.end(error)
+        this.#end(error)
         return
       }
-      this.options.log.debug('reconnect attempt failed', error)
-      this.scheduleReconnect()
+      this.#options.log.debug('reconnect attempt failed', error)
+      this.#scheduleReconnect()
     }
   }
 
-  private end(error: PeerlaneError): void {
-    this.shutDown()
+  #end(error: PeerlaneError): void {
+    this.#shutDown()
     this.emit('ended', error)
   }
 
-  private shutDown(): void {
-    clearTimeout(this.timer)
-    this.timer = undefined
-    this.handshake?.reject(PeerlaneError.invalidState('left before the server answered'))
-    this.handshake = undefined
-    this.outbox = []
-    this.outboxBytes = 0
-    this.socket?.close()
-    this.socket = undefined
-    this.setState('closed')
+  #shutDown(): void {
+    clearTimeout(this.#timer)
+    this.#timer = undefined
+    this.#handshake?.reject(PeerlaneError.invalidState('left before the server answered'))
+    this.#handshake = undefined
+    this.#outbox = []
+    this.#outboxBytes = 0
+    this.#socket?.close()
+    this.#socket = undefined
+    this.#setState('closed')
   }
 
-  private setState(next: SessionState): void {
-    if (next === this.current) return
-    this.options.log.debug(`session ${this.current} -> ${next}`)
-    this.current = next
+  #setState(next: SessionState): void {
+    if (next === this.#current) return
+    this.#options.log.debug(`session ${this.#current} -> ${next}`)
+    this.#current = next
     this.emit('state', next)
   }
 }

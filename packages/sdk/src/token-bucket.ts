@@ -9,30 +9,36 @@ export interface BucketRate {
  * both have room for it, so neither many small messages nor a few huge ones get through a flood.
  */
 export class TokenBucket {
-  private messages: number
-  private bytes: number
-  private last: number
+  #messages: number
+  #bytes: number
+  #last: number
 
+  readonly #messageRate: BucketRate
+  readonly #byteRate: BucketRate
+  readonly #now: () => number
   constructor(
-    private readonly messageRate: BucketRate,
-    private readonly byteRate: BucketRate,
-    private readonly now: () => number = Date.now,
+    messageRate: BucketRate,
+    byteRate: BucketRate,
+    now: () => number = Date.now,
   ) {
-    this.messages = messageRate.burst
-    this.bytes = byteRate.burst
-    this.last = now()
+    this.#messageRate = messageRate
+    this.#byteRate = byteRate
+    this.#now = now
+    this.#messages = messageRate.burst
+    this.#bytes = byteRate.burst
+    this.#last = now()
   }
 
   /** Spends one message of `size` bytes; false (nothing spent) when either bucket is short. */
   take(size: number): boolean {
-    const now = this.now()
-    const seconds = Math.max(0, now - this.last) / 1000
-    this.last = now
-    this.messages = Math.min(this.messageRate.burst, this.messages + seconds * this.messageRate.perSecond)
-    this.bytes = Math.min(this.byteRate.burst, this.bytes + seconds * this.byteRate.perSecond)
-    if (this.messages < 1 || this.bytes < size) return false
-    this.messages -= 1
-    this.bytes -= size
+    const now = this.#now()
+    const seconds = Math.max(0, now - this.#last) / 1000
+    this.#last = now
+    this.#messages = Math.min(this.#messageRate.burst, this.#messages + seconds * this.#messageRate.perSecond)
+    this.#bytes = Math.min(this.#byteRate.burst, this.#bytes + seconds * this.#byteRate.perSecond)
+    if (this.#messages < 1 || this.#bytes < size) return false
+    this.#messages -= 1
+    this.#bytes -= size
     return true
   }
 }

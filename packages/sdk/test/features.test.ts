@@ -2,10 +2,11 @@ import { createHash, randomBytes } from 'node:crypto'
 import { createSignalingServer, type SignalingServer } from '@peerlane/signaling'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
-import { PeerlaneClient, type PeerlaneClientOptions } from '../src/client.js'
+import { PeerlaneClient } from '../src/client.js'
 import { PeerlaneError } from '../src/errors.js'
-import type { IncomingFileTransfer, TransferResult } from '../src/file-transfer.js'
-import type { ChatMessage } from '../src/chat.js'
+import type { FileLimits, IncomingFileTransfer, TransferResult } from '../src/file-transfer.js'
+import { useChat, type Chat, type ChatMessage, type ChatRateLimit } from '../src/chat.js'
+import { useFiles, type Files } from '../src/files.js'
 import { nextEvent } from './helpers.js'
 import { LoopbackPeerConnection } from './werift.js'
 
@@ -23,16 +24,22 @@ afterEach(() => {
   for (const client of clients.splice(0)) client.leave()
 })
 
-type Limits = Pick<PeerlaneClientOptions, 'files' | 'chatRate'>
+interface Limits {
+  readonly files?: Partial<FileLimits>
+  readonly chatRate?: Partial<ChatRateLimit>
+}
 
-function makeClient(limits: Limits = {}): PeerlaneClient {
-  const client = new PeerlaneClient({ url: server.url, WebSocket, RTCPeerConnection: LoopbackPeerConnection, logLevel: 'silent', ...limits })
+/** A client with the chat and files features, as an app adds them. */
+type Participant = PeerlaneClient & { readonly chat: Chat; readonly files: Files }
+
+function makeClient(limits: Limits = {}): Participant {
+  const client = new PeerlaneClient({ url: server.url, WebSocket, RTCPeerConnection: LoopbackPeerConnection, logLevel: 'silent' })
   clients.push(client)
-  return client
+  return Object.assign(client, { chat: useChat(client, { rate: limits.chatRate }), files: useFiles(client, limits.files) })
 }
 
 /** Two clients in a fresh room whose data channels to each other are open; `b` gets `bLimits`. */
-async function pair(aLimits: Limits = {}, bLimits: Limits = {}): Promise<{ a: PeerlaneClient; b: PeerlaneClient; aId: string; bId: string }> {
+async function pair(aLimits: Limits = {}, bLimits: Limits = {}): Promise<{ a: Participant; b: Participant; aId: string; bId: string }> {
   const room = `features-${process.pid}-${++roomCounter}`
   const a = makeClient(aLimits)
   const aId = (await a.join(room, { name: 'Ada' })).peerId
@@ -44,14 +51,15 @@ async function pair(aLimits: Limits = {}, bLimits: Limits = {}): Promise<{ a: Pe
   return { a, b, aId, bId }
 }
 
+const errorCode = (result: TransferResult) => (result.state === 'complete' ? 'complete' : result.error.code)
 const sha256 = (data: Uint8Array) => createHash('sha256').update(data).digest('hex')
 
 describe('chat over the data channel', () => {
   it('delivers messages in order with the sender’s id and name, both ways', async () => {
     const { a, b, aId, bId } = await pair()
     const atB: ChatMessage[] = []
-    b.on('message', (message) => atB.push(message))
-    const sent = ['one', 'two', 'three'].map((text) => a.sendMessage(text))
+    b.chat.on('message', (message) => atB.push(message))
+    const sent = ['one', 'two', 'three'].map((text) => a.chat.send(text))
     expect(sent.every((message) => message.local && message.from === aId)).toBe(true)
     await expect.poll(() => atB.length, { timeout: 10_000 }).toBe(3)
     expect(atB.map((m) => [m.text, m.from, m.name, m.local])).toEqual([
@@ -60,7 +68,7 @@ describe('chat over the data channel', () => {
       ['three', aId, 'Ada', false],
     ])
     expect(atB.map((m) => m.id)).toEqual(sent.map((m) => m.id))
-    const [reply] = await Promise.all([nextEvent(a, 'message'), b.sendMessage('back')])
+    const [reply] = await Promise.all([nextEvent(a.chat, 'message'), b.chat.send('back')])
     expect([reply[0].text, reply[0].from, reply[0].name]).toEqual(['back', bId, 'Bob'])
   }, 30_000)
 
@@ -69,7 +77,7 @@ describe('chat over the data channel', () => {
     for (const text of ['', '   ', 'x'.repeat(4001)]) {
       const error = (() => {
         try {
-          a.sendMessage(text)
+          a.chat.send(text)
         } catch (e) {
           return e
         }
@@ -84,8 +92,23 @@ describe('chat over the data channel', () => {
     a.setMediaState({ audioMuted: true })
     const [{ peer, state }] = await seen
     expect(peer.id).toBe(aId)
-    expect(state).toEqual({ audioMuted: true, videoOff: false, screenSharing: false })
+    expect(state).toEqual({ audioMuted: true, videoOff: false, screenSharing: false, recording: false })
     expect(b.mediaStateOf(aId)).toEqual(state)
+  }, 30_000)
+
+  it('announces that a participant records the call, and when they stop', async () => {
+    const { a, b, aId } = await pair()
+    const started = nextEvent(b, 'media-state', (e) => e.state.recording)
+    a.setMediaState({ recording: true })
+    expect(a.mediaState.recording).toBe(true)
+    const [{ peer, state }] = await started
+    expect(peer.id).toBe(aId)
+    expect(state).toEqual({ audioMuted: false, videoOff: false, screenSharing: false, recording: true })
+    expect(b.peers.get(aId)?.mediaState.recording).toBe(true)
+    const stopped = nextEvent(b, 'media-state', (e) => !e.state.recording)
+    a.setMediaState({ recording: false })
+    await stopped
+    expect(b.mediaStateOf(aId)?.recording).toBe(false)
   }, 30_000)
 })
 
@@ -93,8 +116,8 @@ describe('file transfer over the data channel', () => {
   it('sends a 1 MiB file that arrives whole, with progress on both sides and a matching SHA-256', async () => {
     const { a, b, bId } = await pair()
     const data = new Uint8Array(randomBytes(1024 * 1024 + 123))
-    const incoming = nextEvent(b, 'file')
-    const transfer = a.sendFile(new Blob([data], { type: 'application/octet-stream' }), { to: bId, name: 'blob.bin' })
+    const incoming = nextEvent(b.files, 'file')
+    const transfer = a.files.send(new Blob([data], { type: 'application/octet-stream' }), { to: bId, name: 'blob.bin' })
     const sentProgress: number[] = []
     transfer.on('progress', ({ bytes }) => sentProgress.push(bytes))
     const [received, from] = await incoming
@@ -115,8 +138,8 @@ describe('file transfer over the data channel', () => {
 
   it('stops on both sides when the receiver cancels mid-transfer', async () => {
     const { a, b } = await pair()
-    const incoming = nextEvent(b, 'file')
-    const transfer = a.sendFile(new Blob([new Uint8Array(8 * 1024 * 1024)]), { name: 'big.bin' })
+    const incoming = nextEvent(b.files, 'file')
+    const transfer = a.files.send(new Blob([new Uint8Array(8 * 1024 * 1024)]), { name: 'big.bin' })
     const [received] = await incoming
     received.accept()
     await new Promise<void>((resolve) => {
@@ -137,8 +160,8 @@ describe('file transfer over the data channel', () => {
 
   it('stops on both sides when the sender cancels mid-transfer', async () => {
     const { a, b } = await pair()
-    const incoming = nextEvent(b, 'file')
-    const transfer = a.sendFile(new Blob([new Uint8Array(8 * 1024 * 1024)]), { name: 'big.bin' })
+    const incoming = nextEvent(b.files, 'file')
+    const transfer = a.files.send(new Blob([new Uint8Array(8 * 1024 * 1024)]), { name: 'big.bin' })
     const [received] = (await incoming) as [IncomingFileTransfer, unknown]
     received.accept()
     await new Promise<void>((resolve) => {
@@ -158,7 +181,7 @@ describe('file transfer over the data channel', () => {
     const { a } = await pair()
     let error: unknown
     try {
-      a.sendFile(new Blob(['x']), { to: 'nobody' })
+      a.files.send(new Blob(['x']), { to: 'nobody' })
     } catch (e) {
       error = e
     }
@@ -168,12 +191,11 @@ describe('file transfer over the data channel', () => {
 })
 
 describe('incoming files against a hostile or careless sender', () => {
-  const errorCode = (result: TransferResult) => (result.state === 'complete' ? 'complete' : result.error.code)
 
   it('types a received text/html file application/octet-stream, keeping the claimed type as metadata only', async () => {
     const { a, b } = await pair()
-    const incoming = nextEvent(b, 'file')
-    a.sendFile(new Blob(['<script>alert(1)</script>'], { type: 'text/html' }), { name: 'x.html' })
+    const incoming = nextEvent(b.files, 'file')
+    a.files.send(new Blob(['<script>alert(1)</script>'], { type: 'text/html' }), { name: 'x.html' })
     const [received] = await incoming
     expect(received.mimeType).toBe('text/html')
     received.accept()
@@ -184,10 +206,10 @@ describe('incoming files against a hostile or careless sender', () => {
   it('declines offers over the size limit before the app sees them; the sender learns transfer-declined', async () => {
     const { a, b } = await pair({}, { files: { maxIncomingBytes: 1000 } })
     const offered: string[] = []
-    b.on('file', (transfer) => offered.push(transfer.name))
-    const fits = nextEvent(b, 'file')
-    const big = a.sendFile(new Blob([new Uint8Array(1001)]), { name: 'big.bin' })
-    a.sendFile(new Blob([new Uint8Array(1000)]), { name: 'fits.bin' })
+    b.files.on('file', (transfer) => offered.push(transfer.name))
+    const fits = nextEvent(b.files, 'file')
+    const big = a.files.send(new Blob([new Uint8Array(1001)]), { name: 'big.bin' })
+    a.files.send(new Blob([new Uint8Array(1000)]), { name: 'fits.bin' })
     expect(errorCode(await big.finished)).toBe('transfer-declined')
     expect((await fits)[0].name).toBe('fits.bin')
     expect(offered).toEqual(['fits.bin'])
@@ -195,8 +217,8 @@ describe('incoming files against a hostile or careless sender', () => {
 
   it('an offer the app declines ends on the sender with transfer-declined and streams nothing', async () => {
     const { a, b } = await pair()
-    const incoming = nextEvent(b, 'file')
-    const transfer = a.sendFile(new Blob([new Uint8Array(4 * 1024 * 1024)]), { name: 'nope.bin' })
+    const incoming = nextEvent(b.files, 'file')
+    const transfer = a.files.send(new Blob([new Uint8Array(4 * 1024 * 1024)]), { name: 'nope.bin' })
     let sent = 0
     transfer.on('progress', ({ bytes }) => (sent = bytes))
     const [received] = await incoming
@@ -209,22 +231,22 @@ describe('incoming files against a hostile or careless sender', () => {
   it('declines offers beyond the per-peer cap of concurrent incoming transfers (too-many)', async () => {
     const { a, b } = await pair({}, { files: { maxIncomingPerPeer: 2 } })
     const offered: IncomingFileTransfer[] = []
-    b.on('file', (transfer) => offered.push(transfer))
-    const transfers = [1, 2, 3].map((n) => a.sendFile(new Blob([new Uint8Array(10)]), { name: `f${n}.bin` }))
+    b.files.on('file', (transfer) => offered.push(transfer))
+    const transfers = [1, 2, 3].map((n) => a.files.send(new Blob([new Uint8Array(10)]), { name: `f${n}.bin` }))
     expect(errorCode(await transfers[2]!.finished)).toBe('transfer-declined')
     expect(offered.map((t) => t.name)).toEqual(['f1.bin', 'f2.bin'])
     // A slot frees when a transfer ends, and the next offer is welcome again.
     offered[0]!.accept()
     expect(errorCode(await offered[0]!.finished)).toBe('complete')
-    const next = nextEvent(b, 'file')
-    a.sendFile(new Blob([new Uint8Array(10)]), { name: 'f4.bin' })
+    const next = nextEvent(b.files, 'file')
+    a.files.send(new Blob([new Uint8Array(10)]), { name: 'f4.bin' })
     expect((await next)[0].name).toBe('f4.bin')
   }, 30_000)
 
   it('a sender that stops sending fails on both sides with transfer-stalled after the receiver’s stall timeout', async () => {
     const { a, b } = await pair({ files: { stallTimeoutMs: 60_000 } }, { files: { stallTimeoutMs: 500 } })
-    const incoming = nextEvent(b, 'file')
-    const transfer = a.sendFile(new NeverReadBlob([new Uint8Array(100_000)]), { name: 'stuck.bin' })
+    const incoming = nextEvent(b.files, 'file')
+    const transfer = a.files.send(new NeverReadBlob([new Uint8Array(100_000)]), { name: 'stuck.bin' })
     const [received] = await incoming
     received.accept()
     expect(errorCode(await received.finished)).toBe('transfer-stalled')
@@ -233,8 +255,8 @@ describe('incoming files against a hostile or careless sender', () => {
 
   it('the sender gives up on a stalled leg too, after its own stall timeout', async () => {
     const { a, b } = await pair({ files: { stallTimeoutMs: 500 } }, { files: { stallTimeoutMs: 60_000 } })
-    const incoming = nextEvent(b, 'file')
-    const transfer = a.sendFile(new NeverReadBlob([new Uint8Array(100_000)]), { name: 'stuck.bin' })
+    const incoming = nextEvent(b.files, 'file')
+    const transfer = a.files.send(new NeverReadBlob([new Uint8Array(100_000)]), { name: 'stuck.bin' })
     const [received] = await incoming
     received.accept()
     expect(errorCode(await transfer.finished)).toBe('transfer-stalled')
@@ -242,13 +264,28 @@ describe('incoming files against a hostile or careless sender', () => {
   }, 30_000)
 })
 
+describe('features an app did not add', () => {
+  it('a file offered to a client without useFiles is declined at once, not left to stall', async () => {
+    const room = `features-${process.pid}-${++roomCounter}`
+    const a = makeClient({ files: { stallTimeoutMs: 60_000 } })
+    await a.join(room)
+    const plain = new PeerlaneClient({ url: server.url, WebSocket, RTCPeerConnection: LoopbackPeerConnection, logLevel: 'silent' })
+    clients.push(plain)
+    const open = nextEvent(a, 'channel-open', undefined, 20_000)
+    const { peerId } = await plain.join(room)
+    await open
+    const result = await a.files.send(new Blob([new Uint8Array(10)]), { to: peerId, name: 'unwanted.bin' }).finished
+    expect(errorCode(result)).toBe('transfer-declined')
+  }, 30_000)
+})
+
 describe('chat rate limit', () => {
   it('drops a peer’s chat beyond its token bucket and reports the count', async () => {
     const { a, b } = await pair({}, { chatRate: { messages: { perSecond: 0.001, burst: 5 } } })
     const atB: string[] = []
-    b.on('message', (message) => atB.push(message.text))
-    const dropped = nextEvent(b, 'chat-dropped')
-    for (let n = 1; n <= 20; n++) a.sendMessage(`m${n}`)
+    b.chat.on('message', (message) => atB.push(message.text))
+    const dropped = nextEvent(b.chat, 'dropped')
+    for (let n = 1; n <= 20; n++) a.chat.send(`m${n}`)
     const [report] = await dropped
     expect(report.peer.id).toBe(a.peerId)
     expect(report.dropped).toBeGreaterThanOrEqual(1)
@@ -259,9 +296,9 @@ describe('chat rate limit', () => {
   it('bounds chat bytes too: a few maximal messages use up the byte budget', async () => {
     const { a, b } = await pair({}, { chatRate: { bytes: { perSecond: 1, burst: 10_000 } } })
     const atB: number[] = []
-    b.on('message', (message) => atB.push(message.text.length))
-    const dropped = nextEvent(b, 'chat-dropped')
-    for (let n = 0; n < 3; n++) a.sendMessage('x'.repeat(4000))
+    b.chat.on('message', (message) => atB.push(message.text.length))
+    const dropped = nextEvent(b.chat, 'dropped')
+    for (let n = 0; n < 3; n++) a.chat.send('x'.repeat(4000))
     await dropped
     expect(atB).toEqual([4000, 4000])
   }, 30_000)

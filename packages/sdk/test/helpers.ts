@@ -1,27 +1,28 @@
-import type { ClientEvents, PeerlaneClient } from '../src/client.js'
 import { WebSocketServer } from 'ws'
 import type { AddressInfo } from 'node:net'
 
+type EventsOf<E> = E extends { readonly eventTypes?: infer M } ? NonNullable<M> : never
+type Args<E, K extends keyof EventsOf<E>> = EventsOf<E>[K] extends (...args: infer A) => void ? A : never
 
-/** Resolves with the arguments of the next `event` for which `match` holds, or rejects after `ms`. */
-export function nextEvent<K extends keyof ClientEvents>(
-  client: PeerlaneClient,
+/** Resolves with the arguments of the next `event` of `source` (a client or a feature) for which `match` holds, or rejects after `ms`. */
+export function nextEvent<E extends { readonly eventTypes?: object }, K extends keyof EventsOf<E> & string>(
+  source: E,
   event: K,
-  match: (...args: Parameters<ClientEvents[K]>) => boolean = () => true,
+  match: (...args: Args<E, K>) => boolean = () => true,
   ms = 10_000,
-): Promise<Parameters<ClientEvents[K]>> {
+): Promise<Args<E, K>> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       off()
       reject(new Error(`no matching ${String(event)} event within ${ms} ms`))
     }, ms)
-    const handler = (...args: Parameters<ClientEvents[K]>) => {
+    const handler = (...args: Args<E, K>) => {
       if (!match(...args)) return
       clearTimeout(timer)
       off()
       resolve(args)
     }
-    const off = client.on(event, handler as ClientEvents[K])
+    const off = (source as unknown as { on(event: string, handler: (...args: never[]) => void): () => void }).on(event, handler as unknown as (...args: never[]) => void)
   })
 }
 

@@ -2,6 +2,7 @@ import { createSignalingServer, type SignalingServer } from '@peerlane/signaling
 import { WIRE_LIMITS } from '@peerlane/protocol/codec'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
+import { useChat } from '../src/chat.js'
 import { PeerlaneClient } from '../src/client.js'
 import type { PeerlaneError } from '../src/errors.js'
 import { nextEvent } from './helpers.js'
@@ -85,8 +86,8 @@ describe('a hostile peer’s offer', () => {
     expect(victim.state).toBe('joined')
 
     // The call goes on: chat reaches the friend, and a newcomer still connects through signaling.
-    const chat = nextEvent(friend, 'message')
-    victim.sendMessage('still here')
+    const chat = nextEvent(useChat(friend), 'message')
+    useChat(victim).send('still here')
     expect((await chat)[0].text).toBe('still here')
     const newcomer = makeClient()
     const reached = nextEvent(victim, 'channel-open', (peer) => peer.id === newcomer.peerId, 20_000)

@@ -3,7 +3,7 @@ import { PEER_CHANNELS, PEER_PROTOCOL_VERSION } from '@peerlane/protocol/codec'
 import { createSignalingServer, type SignalingServer } from '@peerlane/signaling'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
-import type { ChatMessage } from '../src/chat.js'
+import { useChat, type ChatMessage } from '../src/chat.js'
 import { PeerlaneClient } from '../src/client.js'
 import type { PeerConnectionConstructor } from '../src/environment.js'
 import type { PeerlaneError } from '../src/errors.js'
@@ -98,7 +98,7 @@ describe('a peer on another peer protocol version', () => {
 
     await expect.poll(() => channels.size, { timeout: 10_000 }).toBe(2)
     const chats: ChatMessage[] = []
-    a.on('message', (message) => chats.push(message))
+    useChat(a).on('message', (message) => chats.push(message))
     for (const vector of [...invalid, ...valid]) {
       const label = channelOf(vector.frame) === 'files' ? PEER_CHANNELS.files.label : PEER_CHANNELS.control.label
       channels.get(label)?.send(vector.frame)

@@ -21,10 +21,22 @@ async function serve(port = 0): Promise<SignalingServer> {
   return server
 }
 
+/** The resume token of the last `welcome` any test client received, read off the wire. */
+let lastResumeToken: string | undefined
+class WatchedWebSocket extends WebSocket {
+  constructor(url: string, protocols?: string | string[]) {
+    super(url, protocols)
+    this.on('message', (data) => {
+      const message = JSON.parse(String(data)) as { type: string; resumeToken?: string }
+      if (message.type === 'welcome') lastResumeToken = message.resumeToken
+    })
+  }
+}
+
 function client(url: string): PeerlaneClient {
   const c = new PeerlaneClient({
     url,
-    WebSocket,
+    WebSocket: WatchedWebSocket,
     RTCPeerConnection: LoopbackPeerConnection,
     reconnect: { initialDelayMs: 50, maxDelayMs: 400 },
     logLevel: 'silent',
@@ -99,7 +111,8 @@ describe('reconnect and resume', () => {
     const server = await serve()
     const a = client(server.url)
     await a.join('replaced-room')
-    const token = (a as unknown as { session: { resumeToken: string } }).session.resumeToken
+    const token = lastResumeToken
+    expect(token).toBeDefined()
     const raw = new WebSocket(server.url)
     await new Promise((resolve) => raw.once('open', resolve))
     const closed = nextEvent(a, 'state', (state) => state === 'closed')
