@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs'
 import { expect, test } from '@playwright/test'
-import { chooseMore, expectDecodingVideoFrom, joinByInvite, openParticipant, ownPeerId, takePolicyReports, uniqueRoom } from './helpers.js'
+import { expectDecodingVideoFrom, joinByInvite, openParticipant, ownPeerId, takePolicyReports, uniqueRoom } from './helpers.js'
 
 // The app runs under the CSP the signaling server sends: any violation fails the test.
 test.afterEach(() => expect(takePolicyReports()).toEqual([]))

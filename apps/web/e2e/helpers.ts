@@ -95,7 +95,12 @@ export async function expectDecodingVideoFrom(page: Page, peerId: string): Promi
  * Opens an invite link (`/?room=…&debug`) and joins from its pre-join screen, optionally with a
  * display name; returns once the call screen is up.
  */
-export async function joinByInvite(browser: Browser, room: string, name?: string, options: { readonly cameraOff?: boolean } = {}): Promise<Participant> {
+export async function joinByInvite(
+  browser: Browser,
+  room: string,
+  name?: string,
+  options: { readonly cameraOff?: boolean; readonly muted?: boolean } = {},
+): Promise<Participant> {
   const participant = await openParticipant(browser, `/?room=${room}&debug`)
   const { page } = participant
   await expect(page.getByLabel('Room name')).toHaveValue(room)
@@ -105,6 +110,12 @@ export async function joinByInvite(browser: Browser, room: string, name?: string
     await expect(camera).toBeEnabled()
     await camera.click()
     await expect(camera).toHaveAttribute('aria-pressed', 'true')
+  }
+  if (options.muted) {
+    const mute = page.getByRole('button', { name: 'Mute', exact: true })
+    await expect(mute).toBeEnabled()
+    await mute.click()
+    await expect(mute).toHaveAttribute('aria-pressed', 'true')
   }
   await page.getByRole('button', { name: 'Join', exact: true }).click()
   await expect(page.getByRole('heading', { name: `Room ${room}` })).toBeVisible()
