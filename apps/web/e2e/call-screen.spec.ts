@@ -98,7 +98,8 @@ test('the stage fits 1, 2, 4 and 6 participants at 1366×768, 1920×1080, 390×8
     }
     const { page } = people[0]!
     await expect(page.locator('.stage .tile')).toHaveCount(count)
-    await expect(page.locator('.stage .tile-avatar:visible')).toHaveCount(Math.max(0, count - 2))
+    // Camera-off reaches Ada once each data channel is open: slow with six browsers on two cores.
+    await expect(page.locator('.stage .tile-avatar:visible')).toHaveCount(Math.max(0, count - 2), { timeout: 60_000 })
     await awaitPictures(page, Math.min(count, 2))
     for (const [width, height] of VIEWPORTS) {
       await resize(page, width, height)
