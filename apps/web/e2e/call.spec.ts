@@ -1,14 +1,14 @@
 import { mkdirSync } from 'node:fs'
 import { expect, test } from '@playwright/test'
-import { expectDecodingVideoFrom, openParticipant, ownPeerId, takePolicyReports, uniqueRoom } from './helpers.js'
+import { expectDecodingVideoFrom, joinByInvite, openParticipant, ownPeerId, takePolicyReports, uniqueRoom } from './helpers.js'
 
 // The app runs under the CSP the signaling server sends: any violation fails the test.
 test.afterEach(() => expect(takePolicyReports()).toEqual([]))
 
 test('two participants opening an invite link see each other, and a leave removes the tile', async ({ browser }) => {
   const room = uniqueRoom('call')
-  const alice = await openParticipant(browser, `/?room=${room}&debug`)
-  const bob = await openParticipant(browser, `/?room=${room}&debug`)
+  const alice = await joinByInvite(browser, room)
+  const bob = await joinByInvite(browser, room)
 
   const aliceId = await ownPeerId(alice.page)
   const bobId = await ownPeerId(bob.page)
@@ -49,8 +49,8 @@ test('two participants opening an invite link see each other, and a leave remove
 
 test('mute and camera buttons say what they do and switch the tracks that are sent', async ({ browser }) => {
   const room = uniqueRoom('controls')
-  const alice = await openParticipant(browser, `/?room=${room}&debug`)
-  const bob = await openParticipant(browser, `/?room=${room}&debug`)
+  const alice = await joinByInvite(browser, room)
+  const bob = await joinByInvite(browser, room)
   const bobId = await ownPeerId(bob.page)
   await expect(alice.page.locator(`[data-peer-id="${bobId}"]`)).toHaveCount(1)
 
@@ -68,22 +68,39 @@ test('mute and camera buttons say what they do and switch the tracks that are se
   await expect.poll(() => sentEnabled('video')).toEqual([true])
 
   const page = alice.page
-  await page.getByRole('button', { name: 'Mute', exact: true }).click()
-  await expect(page.getByRole('button', { name: 'Unmute', exact: true })).toBeFocused()
+  // Toggles keep their name and say their state with aria-pressed.
+  const mute = page.getByRole('button', { name: 'Mute', exact: true })
+  const camera = page.getByRole('button', { name: 'Camera off', exact: true })
+  await expect(mute).toHaveAttribute('aria-pressed', 'false')
+  await mute.click()
+  await expect(mute).toHaveAttribute('aria-pressed', 'true')
+  await expect(mute).toBeFocused()
   await expect.poll(() => sentEnabled('audio')).toEqual([false])
+  // Bob sees the muted-microphone icon on Alice's tile.
+  const aliceId = await ownPeerId(page)
+  await expect(bob.page.locator(`[data-peer-id="${aliceId}"]`).getByRole('img', { name: 'Microphone muted' })).toBeVisible()
   // Keyboard: the focused toggle flips back with Enter.
   await page.keyboard.press('Enter')
-  await expect(page.getByRole('button', { name: 'Mute', exact: true })).toBeVisible()
+  await expect(mute).toHaveAttribute('aria-pressed', 'false')
   await expect.poll(() => sentEnabled('audio')).toEqual([true])
+  await expect(bob.page.locator(`[data-peer-id="${aliceId}"]`).getByRole('img', { name: 'Microphone muted' })).toBeHidden()
 
-  await page.getByRole('button', { name: 'Camera off' }).click()
-  await expect(page.getByRole('button', { name: 'Camera on' })).toBeVisible()
+  await camera.click()
+  await expect(camera).toHaveAttribute('aria-pressed', 'true')
   await expect.poll(() => sentEnabled('video')).toEqual([false])
-  await page.getByRole('button', { name: 'Camera on' }).click()
+  // Camera off: Bob sees Alice's initials instead of a frozen picture.
+  await expect(bob.page.locator(`[data-peer-id="${aliceId}"] .tile-avatar`)).toBeVisible()
+  await camera.click()
+  await expect(camera).toHaveAttribute('aria-pressed', 'false')
   await expect.poll(() => sentEnabled('video')).toEqual([true])
+  await expect(bob.page.locator(`[data-peer-id="${aliceId}"] .tile-avatar`)).toBeHidden()
 
-  await expect(page.getByRole('button', { name: 'Copy invite link' })).toBeEnabled()
+  await page.getByRole('button', { name: 'More', exact: true }).click()
+  await expect(page.getByRole('group', { name: 'More options' }).getByRole('button', { name: 'Copy invite link' })).toBeEnabled()
+  await page.keyboard.press('Escape')
+  await page.getByRole('button', { name: 'People', exact: true }).click()
   await expect(page.getByLabel('Invite link')).toHaveValue(new RegExp(`/\\?room=${room}$`))
+  await expect(page.getByRole('list', { name: 'In this call' }).getByRole('listitem')).toHaveCount(2)
 
   await alice.context.close()
   await bob.context.close()

@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { expect, test, type Page } from '@playwright/test'
-import { expectDecodingVideoFrom, openParticipant, ownPeerId, takePolicyReports, uniqueRoom, type Participant } from './helpers.js'
+import { chooseMore, expectDecodingVideoFrom, openParticipant, ownPeerId, takePolicyReports, uniqueRoom, type Participant } from './helpers.js'
 
 // Screen share, recording (blob: playback and download), chat and files all run under the served CSP.
 test.afterEach(() => expect(takePolicyReports()).toEqual([]))
@@ -34,23 +34,25 @@ const pictureOf = (page: Page, selector: string) =>
 
 test('screen share: the other side gets a 1280×720 screen tile beside the camera, and it goes when sharing stops', async ({ browser }) => {
   const { alice, bob, aliceId } = await call(browser, 'screen')
-  await alice.page.getByRole('button', { name: 'Share screen' }).click()
-  await expect(alice.page.getByRole('button', { name: 'Stop sharing' })).toBeVisible()
+  const share = alice.page.getByRole('button', { name: 'Share screen', exact: true })
+  await share.click()
+  await expect(share).toHaveAttribute('aria-pressed', 'true')
   const screenOnBob = `[data-screen-of="${aliceId}"]`
   await expect(bob.page.locator(screenOnBob)).toHaveCount(1)
+  await expect(bob.page.locator(`[data-peer-id="${aliceId}"]`)).toContainText('Presenting')
   await expect(bob.page.locator(screenOnBob)).toContainText('Alice’s screen')
   await expect.poll(() => pictureOf(bob.page, screenOnBob), { timeout: 20_000 }).toEqual([1280, 720])
   // The camera stays in its own tile.
   await expect.poll(() => pictureOf(bob.page, `[data-peer-id="${aliceId}"]`)).toEqual([640, 480])
 
-  await alice.page.getByRole('button', { name: 'Stop sharing' }).click()
+  await share.click()
   await expect(bob.page.locator(screenOnBob)).toHaveCount(0)
-  await expect(alice.page.getByRole('button', { name: 'Share screen' })).toBeVisible()
+  await expect(share).toHaveAttribute('aria-pressed', 'false')
   await expect(alice.page.locator('[data-screen-of]')).toHaveCount(0)
   await expectDecodingVideoFrom(bob.page, aliceId)
 
   // The browser's own "Stop sharing" (the track ends) ends the share just as cleanly.
-  await alice.page.getByRole('button', { name: 'Share screen' }).click()
+  await share.click()
   await expect(bob.page.locator(screenOnBob)).toHaveCount(1)
   await alice.page.evaluate(() => {
     const video = document.querySelector<HTMLVideoElement>('[data-screen-of="self"] video')
@@ -59,7 +61,7 @@ test('screen share: the other side gets a 1280×720 screen tile beside the camer
     track?.dispatchEvent(new Event('ended'))
   })
   await expect(bob.page.locator(screenOnBob)).toHaveCount(0)
-  await expect(alice.page.getByRole('button', { name: 'Share screen' })).toBeVisible()
+  await expect(share).toHaveAttribute('aria-pressed', 'false')
 
   await alice.context.close()
   await bob.context.close()
@@ -68,12 +70,17 @@ test('screen share: the other side gets a 1280×720 screen tile beside the camer
 test('recording: 3 s of the call download as a WebM file that plays with video', async ({ browser }) => {
   const { alice, bob } = await call(browser, 'record')
   const page = alice.page
-  await page.getByRole('button', { name: 'Record', exact: true }).click()
+  const told = bob.page.locator('.recording-notice')
+  await expect(told).toBeHidden()
+  await chooseMore(page, 'Record')
   await expect(page.getByRole('timer')).toContainText('Recording 0:0')
+  // Everyone else is told within 2 s, and told again when it stops.
+  await expect(told).toHaveText('Alice is recording', { timeout: 2000 })
   await page.waitForTimeout(3000)
   const downloading = page.waitForEvent('download')
   await page.getByRole('button', { name: 'Stop recording' }).click()
   const download = await downloading
+  await expect(told).toBeHidden({ timeout: 2000 })
   expect(download.suggestedFilename()).toMatch(/^peerlane-record-.*\.webm$/)
   const path = await download.path()
   const bytes = readFileSync(path)
@@ -162,6 +169,7 @@ test('file transfer: 20 MB arrives with the same SHA-256; cancelling mid-transfe
   const source = join(dir, 'random-20mb.bin')
   writeFileSync(source, data)
 
+  await alice.page.getByRole('button', { name: 'Files', exact: true }).click()
   const chooser = alice.page.waitForEvent('filechooser')
   await alice.page.getByRole('button', { name: 'Send file' }).click()
   await (await chooser).setFiles(source)
@@ -193,6 +201,8 @@ test('file transfer: 20 MB arrives with the same SHA-256; cancelling mid-transfe
     const item = who.locator(`.file-item[data-direction="${direction}"]`).first()
     await expect(item).toContainText(`cancel-${direction}.bin`)
     await expect.poll(() => item.locator('progress').evaluate((p: HTMLProgressElement) => p.value)).toBeGreaterThan(0)
+    // Progress in words: percentage and speed.
+    await expect(item.getByRole('status')).toHaveText(/^(Sending|Receiving) \d{1,2} % · [\d.]+ (B|KB|MB)\/s$/)
     await item.getByRole('button', { name: 'Cancel' }).click()
     const sent = alice.page.locator('.file-item[data-direction="out"]').first()
     const got = bob.page.locator('.file-item[data-direction="in"]').first()
@@ -222,6 +232,7 @@ test('devices and presets: switching camera needs no renegotiation; the low pres
   await expect.poll(async () => (await snapshot()).track).toBe('fake_device_0')
   const before = await snapshot()
 
+  await chooseMore(page, 'Devices')
   const camera = page.getByLabel('Camera', { exact: true })
   await expect(camera.locator('option')).toHaveCount(3)
   await camera.selectOption({ label: 'fake_device_2' })
@@ -244,7 +255,7 @@ test('devices and presets: switching camera needs no renegotiation; the low pres
     }, bobId)
   }
   await expect.poll(sent, { timeout: 20_000 }).toBe(640)
-  await page.getByRole('button', { name: 'Stats' }).click()
+  await chooseMore(page, 'Statistics')
   const overlay = page.getByRole('region', { name: 'Call statistics' })
   await expect(overlay.getByRole('table')).toHaveCount(1)
   await expect(overlay).toContainText('Round trip')

@@ -90,3 +90,40 @@ export async function expectDecodingVideoFrom(page: Page, peerId: string): Promi
     .poll(() => framesDecodedFrom(page, peerId), { message: `frames from ${peerId} keep coming`, timeout: 15_000 })
     .toBeGreaterThan(seen)
 }
+
+/**
+ * Opens an invite link (`/?room=…&debug`) and joins from its pre-join screen, optionally with a
+ * display name; returns once the call screen is up.
+ */
+export async function joinByInvite(
+  browser: Browser,
+  room: string,
+  name?: string,
+  options: { readonly cameraOff?: boolean; readonly muted?: boolean } = {},
+): Promise<Participant> {
+  const participant = await openParticipant(browser, `/?room=${room}&debug`)
+  const { page } = participant
+  await expect(page.getByLabel('Room name')).toHaveValue(room)
+  if (name !== undefined) await page.getByLabel('Your name').fill(name)
+  if (options.cameraOff) {
+    const camera = page.getByRole('button', { name: 'Camera off', exact: true })
+    await expect(camera).toBeEnabled()
+    await camera.click()
+    await expect(camera).toHaveAttribute('aria-pressed', 'true')
+  }
+  if (options.muted) {
+    const mute = page.getByRole('button', { name: 'Mute', exact: true })
+    await expect(mute).toBeEnabled()
+    await mute.click()
+    await expect(mute).toHaveAttribute('aria-pressed', 'true')
+  }
+  await page.getByRole('button', { name: 'Join', exact: true }).click()
+  await expect(page.getByRole('heading', { name: `Room ${room}` })).toBeVisible()
+  return participant
+}
+
+/** Opens the control bar's More menu and presses `item` in it. */
+export async function chooseMore(page: Page, item: string): Promise<void> {
+  await page.getByRole('button', { name: 'More', exact: true }).click()
+  await page.getByRole('group', { name: 'More options' }).getByRole('button', { name: item, exact: true }).click()
+}

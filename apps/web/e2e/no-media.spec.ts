@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test'
-import { expectDecodingVideoFrom, openParticipant, ownPeerId, uniqueRoom } from './helpers.js'
+import { expectDecodingVideoFrom, joinByInvite, ownPeerId, uniqueRoom } from './helpers.js'
 
 test('with camera access denied the lobby says so, and the participant still joins to watch', async ({ browser }) => {
   const room = uniqueRoom('no-media')
@@ -11,7 +11,8 @@ test('with camera access denied the lobby says so, and the participant still joi
   })
   await viewer.goto('/?debug')
   await expect(viewer.getByText('Camera and microphone access is blocked')).toBeVisible()
-  await expect(viewer.getByRole('button', { name: 'Try camera again' })).toBeVisible()
+  await expect(viewer.getByRole('button', { name: 'Try again' })).toBeVisible()
+  await expect(viewer.getByRole('button', { name: 'Mute', exact: true })).toBeDisabled()
 
   await viewer.getByLabel('Room name').fill(room)
   await viewer.getByRole('button', { name: 'Join', exact: true }).click()
@@ -19,8 +20,11 @@ test('with camera access denied the lobby says so, and the participant still joi
   await expect(viewer.getByRole('button', { name: 'Mute', exact: true })).toBeDisabled()
   await expect(viewer.getByRole('button', { name: 'Camera off', exact: true })).toBeDisabled()
   await expect(viewer.locator('.tile-local')).toContainText('No camera')
+  // In the call too, the banner explains and offers to try again.
+  await expect(viewer.getByText('Camera and microphone access is blocked')).toBeVisible()
+  await expect(viewer.getByRole('button', { name: 'Try again' })).toBeVisible()
 
-  const host = await openParticipant(browser, `/?room=${room}&debug`)
+  const host = await joinByInvite(browser, room)
   const hostId = await ownPeerId(host.page)
   const viewerId = await ownPeerId(viewer)
   await expect(host.page.locator(`[data-peer-id="${viewerId}"]`)).toHaveCount(1)

@@ -3,13 +3,16 @@ import type { ChatMessage } from '@peerlane/sdk/chat'
 import { el, uniqueId } from './dom.js'
 
 export interface ChatPanel {
+  /** The panel's body (log and composer); a side panel holds it. */
   readonly element: HTMLElement
   /** The unread count in words, the Chat button's description; place it beside the button. */
   readonly unreadDescription: HTMLElement
   /** Shows a message (the last `CHAT_HISTORY_LIMIT` stay); counts it as unread while the panel is closed. */
   add(message: ChatMessage): void
-  toggle(open?: boolean): void
+  /** The side panel holding it opened or closed: opening reads everything. */
+  setOpen(open: boolean): void
   readonly isOpen: boolean
+  readonly unread: number
 }
 
 export interface ChatPanelOptions {
@@ -18,6 +21,8 @@ export interface ChatPanelOptions {
   /** Sends `text`; returns the sent message, or a sentence saying why it was not sent. */
   readonly send: (text: string) => ChatMessage | string
   readonly nameOf: (message: ChatMessage) => string
+  /** The unread count changed (the document title shows it). */
+  readonly onUnread: (unread: number) => void
 }
 
 /** Messages kept in the log; older ones leave the DOM, so a long or flooded call keeps a flat memory. */
@@ -25,13 +30,12 @@ export const CHAT_HISTORY_LIMIT = 500
 
 const TIME = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' })
 
-/** The chat side panel: message log, a one-line composer, and an unread count on its button. */
+/** The chat panel's body: message log, a one-line composer, and an unread count on its button. */
 export function createChatPanel(options: ChatPanelOptions): ChatPanel {
   const { button } = options
-  const headingId = uniqueId('chat-heading')
   const inputId = uniqueId('chat-input')
   const unreadId = uniqueId('chat-unread')
-  const log = el('ol', { class: 'chat-log', role: 'log', 'aria-live': 'polite', 'aria-labelledby': headingId })
+  const log = el('ol', { class: 'chat-log', role: 'log', 'aria-live': 'polite', 'aria-label': 'Chat history' })
   const input = el('input', { id: inputId, autocomplete: 'off', maxlength: String(PEER_LIMITS.chatLength) })
   const error = el('p', { class: 'form-error', role: 'alert' })
   const form = el('form', { class: 'chat-form' }, [
@@ -39,18 +43,12 @@ export function createChatPanel(options: ChatPanelOptions): ChatPanel {
     input,
     el('button', { type: 'submit', class: 'primary' }, ['Send']),
   ])
-  const element = el('aside', { class: 'chat-panel', 'aria-labelledby': headingId, hidden: true }, [
-    el('h2', { id: headingId }, ['Chat']),
-    log,
-    error,
-    form,
-  ])
+  const element = el('div', { class: 'chat-panel' }, [log, error, form])
   // The badge is decoration; the count reaches screen readers through the button's description.
   const badge = el('span', { class: 'badge', 'aria-hidden': 'true', hidden: true })
   const unreadText = el('span', { id: unreadId, class: 'visually-hidden' })
   button.append(badge)
   button.setAttribute('aria-describedby', unreadId)
-  button.setAttribute('aria-expanded', 'false')
   let unread = 0
   let open = false
 
@@ -58,6 +56,7 @@ export function createChatPanel(options: ChatPanelOptions): ChatPanel {
     badge.textContent = String(unread)
     badge.hidden = unread === 0
     unreadText.textContent = unread === 0 ? '' : `${unread} unread message${unread === 1 ? '' : 's'}`
+    options.onUnread(unread)
   }
 
   form.addEventListener('submit', (event) => {
@@ -80,6 +79,9 @@ export function createChatPanel(options: ChatPanelOptions): ChatPanel {
     get isOpen() {
       return open
     },
+    get unread() {
+      return unread
+    },
     add(message) {
       const item = el('li', { class: message.local ? 'chat-message chat-own' : 'chat-message' }, [
         el('span', { class: 'chat-meta' }, [
@@ -97,10 +99,8 @@ export function createChatPanel(options: ChatPanelOptions): ChatPanel {
         showUnread()
       }
     },
-    toggle(next = !open) {
+    setOpen(next) {
       open = next
-      element.hidden = !open
-      button.setAttribute('aria-expanded', String(open))
       if (open) {
         unread = 0
         showUnread()

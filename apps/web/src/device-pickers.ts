@@ -1,4 +1,3 @@
-import { PeerlaneError, type PeerlaneClient } from '@peerlane/sdk'
 import { el, uniqueId } from './dom.js'
 import { describeMediaFailure, VIDEO_CONSTRAINTS } from './media.js'
 
@@ -6,12 +5,18 @@ export interface DevicePickers {
   readonly element: HTMLElement
   /** Applies the chosen speaker to a newly shown remote video. */
   applySpeaker(video: HTMLMediaElement): void
+  /** Lists the devices again: their labels are empty until access is granted, so call this once it is. */
+  refresh(): void
   dispose(): void
 }
 
 export interface DevicePickerOptions {
-  readonly client: PeerlaneClient
   readonly stream: MediaStream
+  /**
+   * Puts `track` in place of the stream's track of that kind (in a call: on every connection,
+   * with `replaceTrack`). Rejects with an Error whose message is shown to the participant.
+   */
+  readonly replace: (kind: 'audio' | 'video', track: MediaStreamTrack) => Promise<void>
   /** The local preview shows the new camera. */
   readonly onCameraChanged: () => void
   readonly notify: (text: string) => void
@@ -22,11 +27,11 @@ type SinkCapable = HTMLMediaElement & { setSinkId(id: string): Promise<void> }
 const canPickSpeaker = typeof HTMLMediaElement !== 'undefined' && 'setSinkId' in HTMLMediaElement.prototype
 
 /**
- * Camera, microphone and speaker pickers. A new camera or microphone is opened and swapped in on
- * every connection with `replaceTrack` (no renegotiation); the old one is then stopped.
+ * Camera, microphone and speaker pickers. A new camera or microphone is opened and swapped in by
+ * `replace` (in a call: on every connection, no renegotiation); the old one is then stopped.
  */
 export function createDevicePickers(options: DevicePickerOptions): DevicePickers {
-  const { client, stream } = options
+  const { stream } = options
   const make = (label: string) => {
     const id = uniqueId('device')
     const select = el('select', { id })
@@ -54,6 +59,7 @@ export function createDevicePickers(options: DevicePickerOptions): DevicePickers
     fill(speaker.select, 'audiooutput', sinkId || 'default')
   }
 
+
   async function switchTo(kind: 'audio' | 'video', deviceId: string): Promise<void> {
     const old = kind === 'video' ? stream.getVideoTracks()[0] : stream.getAudioTracks()[0]
     if (old?.getSettings().deviceId === deviceId) return
@@ -69,14 +75,10 @@ export function createDevicePickers(options: DevicePickerOptions): DevicePickers
     const [track] = kind === 'video' ? fresh.getVideoTracks() : fresh.getAudioTracks()
     if (!track) return
     try {
-      await client.replaceTrack(kind, track)
+      await options.replace(kind, track)
     } catch (error) {
       track.stop()
-      options.notify(
-        error instanceof PeerlaneError && error.code === 'invalid-state'
-          ? `You joined without a ${kind === 'video' ? 'camera' : 'microphone'}; leave and join again to use one.`
-          : `Could not switch: ${error instanceof Error ? error.message : String(error)}`,
-      )
+      options.notify(error instanceof Error ? error.message : String(error))
       return
     }
     old?.stop()
@@ -96,6 +98,9 @@ export function createDevicePickers(options: DevicePickerOptions): DevicePickers
 
   return {
     element,
+    refresh() {
+      void refresh()
+    },
     applySpeaker(video) {
       if (canPickSpeaker && sinkId) void (video as SinkCapable).setSinkId(sinkId).catch(() => undefined)
     },

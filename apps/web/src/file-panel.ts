@@ -5,6 +5,7 @@ import { el } from './dom.js'
 export const ASK_ABOVE_BYTES = 10 * 1024 * 1024
 
 export interface FilePanel {
+  /** The panel's body: the Send file button and the transfers; a side panel holds it. */
   readonly element: HTMLElement
   /**
    * Lists a transfer with a progress bar, a Cancel button and, once received, a download link.
@@ -36,10 +37,21 @@ function endText(result: TransferResult, incoming: boolean, declinedHere: boolea
   }
 }
 
-/** The list of file transfers in both directions. Nothing leaves the browser but the peers' copies. */
-export function createFilePanel(): FilePanel {
-  const list = el('ul', { class: 'file-list' })
-  const element = el('section', { class: 'file-panel', 'aria-label': 'File transfers', hidden: true }, [list])
+/** "42 % · 3.1 MB/s" from the bytes so far and the time since the first byte. */
+export function describeProgress(bytes: number, total: number, elapsedMs: number): string {
+  const percent = total > 0 ? Math.floor((bytes / total) * 100) : 0
+  const speed = elapsedMs > 0 ? `${formatBytes(Math.round((bytes * 1000) / elapsedMs))}/s` : '…'
+  return `${percent} % · ${speed}`
+}
+
+/**
+ * The list of file transfers in both directions, with a Send file button (`sendButton`, which the
+ * room wires to a file picker). Nothing leaves the browser but the peers' copies.
+ */
+export function createFilePanel(sendButton: HTMLButtonElement): FilePanel {
+  const list = el('ul', { class: 'file-list', 'aria-label': 'File transfers' })
+  const empty = el('p', { class: 'hint' }, ['Files you send or receive in this call are listed here. They go straight to the others, checked with SHA-256.'])
+  const element = el('div', { class: 'file-panel' }, [sendButton, empty, list])
   const urls: string[] = []
 
   return {
@@ -57,7 +69,9 @@ export function createFilePanel(): FilePanel {
         cancel,
       ])
       list.prepend(item)
-      element.hidden = false
+      empty.hidden = true
+      // Speed counts from when bytes may flow: now, or when an offer is accepted.
+      let startedAt = performance.now()
       cancel.addEventListener('click', () => transfer.cancel())
       if (incoming && transfer.state === 'offered') {
         if (transfer.size <= ASK_ABOVE_BYTES) transfer.accept()
@@ -75,6 +89,7 @@ export function createFilePanel(): FilePanel {
             delete item.dataset.state
             status.textContent = 'Receiving…'
             cancel.hidden = false
+            startedAt = performance.now()
             transfer.accept()
             cancel.focus()
           })
@@ -88,6 +103,9 @@ export function createFilePanel(): FilePanel {
       transfer.on('progress', ({ bytes, total }) => {
         progress.max = Math.max(total, 1)
         progress.value = bytes
+        if (transfer.state === 'active') {
+          status.textContent = `${incoming ? 'Receiving' : 'Sending'} ${describeProgress(bytes, total, performance.now() - startedAt)}`
+        }
       })
       void transfer.finished.then((result) => {
         cancel.remove()

@@ -1,5 +1,8 @@
+import { createControlButton } from './control-button.js'
+import { createDevicePickers } from './device-pickers.js'
 import { el, uniqueId } from './dom.js'
 import { acquireLocalMedia, stopLocalMedia, type LocalMedia } from './media.js'
+import { createMicMeter } from './mic-meter.js'
 import { generateRoomName, isValidRoomName, MAX_DISPLAY_NAME_LENGTH } from './room-name.js'
 import { createVideoTile } from './video-tile.js'
 
@@ -8,6 +11,8 @@ export interface JoinRequest {
   readonly name: string | undefined
   /** Handed over to the caller, who now owns (and eventually stops) it. */
   readonly media: LocalMedia
+  /** Muted / camera off as chosen here: the call starts that way, nothing is sent before. */
+  readonly initial: { readonly audioMuted: boolean; readonly videoOff: boolean }
 }
 
 export interface LobbyOptions {
@@ -22,7 +27,11 @@ export interface LobbyOptions {
 
 export const INVALID_ROOM_NAME = 'Room names are 1–64 letters, digits, “-” or “_”, such as quiet-otter-7h3kq-p2xw9-dfam4.'
 
-/** The pre-call screen: room and display name, a camera preview and the Join button. */
+/**
+ * The pre-join screen, for every entry (an invite link fills in the room): room and display name,
+ * a camera preview with microphone and camera toggles, device pickers, a microphone level meter,
+ * what to do when access is refused (with "Try again"), and the Join button.
+ */
 export function renderLobby(root: HTMLElement, options: LobbyOptions): void {
   const headingId = uniqueId('lobby-heading')
   const roomId = uniqueId('room')
@@ -69,22 +78,47 @@ export function renderLobby(root: HTMLElement, options: LobbyOptions): void {
     joinButton,
   ])
 
-  const preview = createVideoTile({ label: 'Camera preview', local: true })
+  const preview = createVideoTile({ label: options.name || 'You', local: true })
   const mediaNotice = el('p', { class: 'media-notice', role: 'status' })
-  const retryButton = el('button', { type: 'button', class: 'secondary', hidden: true }, ['Try camera again'])
+  const retryButton = el('button', { type: 'button', class: 'secondary', hidden: true }, ['Try again'])
+  const mic = createControlButton({ label: 'Mute', icon: 'mic', pressedIcon: 'mic-off' })
+  const camera = createControlButton({ label: 'Camera off', icon: 'camera', pressedIcon: 'camera-off' })
+  const meter = createMicMeter()
+  // The pickers act on whichever stream is current; a retry brings a new one.
+  let stream = new MediaStream()
+  const devicesSlot = el('div', { class: 'lobby-devices' })
 
   root.replaceChildren(
     el('section', { class: 'lobby', 'aria-labelledby': headingId }, [
       heading,
       el('div', { class: 'lobby-body' }, [
-        el('div', { class: 'lobby-preview' }, [preview.element, mediaNotice, retryButton]),
+        el('div', { class: 'lobby-preview' }, [
+          preview.element,
+          el('div', { class: 'lobby-toggles', role: 'group', 'aria-label': 'Before joining' }, [mic.element, camera.element, meter.element]),
+          mediaNotice,
+          retryButton,
+          devicesSlot,
+        ]),
         form,
       ]),
     ]),
   )
 
+  let pickers: ReturnType<typeof createDevicePickers> | undefined
   let media: Promise<LocalMedia> = openMedia()
   let joined = false
+
+  function showChoice(): void {
+    const hasAudio = stream.getAudioTracks().length > 0
+    const hasVideo = stream.getVideoTracks().length > 0
+    for (const track of stream.getAudioTracks()) track.enabled = !mic.pressed
+    for (const track of stream.getVideoTracks()) track.enabled = !camera.pressed
+    mic.element.disabled = !hasAudio
+    camera.element.disabled = !hasVideo
+    preview.setAvatar(!hasVideo || camera.pressed)
+    preview.setMuted(hasAudio && mic.pressed)
+    meter.setTrack(stream.getAudioTracks()[0])
+  }
 
   function openMedia(): Promise<LocalMedia> {
     preview.setOverlay('Starting camera…')
@@ -93,13 +127,43 @@ export function renderLobby(root: HTMLElement, options: LobbyOptions): void {
     const pending = acquireLocalMedia()
     void pending.then((result) => {
       if (joined || pending !== media) return
+      stream = result.stream
       preview.setStream(result.stream)
       preview.setOverlay(result.stream.getVideoTracks().length > 0 ? undefined : 'No camera')
       mediaNotice.textContent = result.notice ?? ''
       retryButton.hidden = result.notice === undefined
+      pickers?.dispose()
+      pickers = createDevicePickers({
+        stream: result.stream,
+        replace: async (kind, track) => {
+          const old = kind === 'video' ? result.stream.getVideoTracks()[0] : result.stream.getAudioTracks()[0]
+          if (!old) throw new Error(`No ${kind === 'video' ? 'camera' : 'microphone'} is open; press “Try again” first.`)
+          result.stream.removeTrack(old)
+          result.stream.addTrack(track)
+          showChoice()
+        },
+        onCameraChanged: () => {
+          preview.setStream(null)
+          preview.setStream(result.stream)
+        },
+        notify: (text) => (mediaNotice.textContent = text),
+        remoteMedia: () => [],
+      })
+      devicesSlot.replaceChildren(pickers.element)
+      showChoice()
     })
     return pending
   }
+
+  mic.element.addEventListener('click', () => {
+    mic.setPressed(!mic.pressed)
+    showChoice()
+  })
+  camera.element.addEventListener('click', () => {
+    camera.setPressed(!camera.pressed)
+    showChoice()
+  })
+  nameInput.addEventListener('input', () => preview.setLabel(nameInput.value.trim() || 'You'))
 
   function showError(message: string): void {
     error.textContent = message
@@ -141,7 +205,9 @@ export function renderLobby(root: HTMLElement, options: LobbyOptions): void {
     const name = nameInput.value.trim() || undefined
     void media.then((result) => {
       preview.setStream(null)
-      options.onJoin({ room, name, media: result })
+      pickers?.dispose()
+      meter.dispose()
+      options.onJoin({ room, name, media: result, initial: { audioMuted: mic.pressed, videoOff: camera.pressed } })
     })
   })
 }

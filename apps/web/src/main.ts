@@ -1,10 +1,8 @@
-import { renderLobby } from './lobby.js'
-import { acquireLocalMedia, stopLocalMedia, type LocalMedia } from './media.js'
+import { INVALID_ROOM_NAME, renderLobby, type JoinRequest } from './lobby.js'
+import { acquireLocalMedia, stopLocalMedia } from './media.js'
 import { enterRoom } from './room-view.js'
 import { generateRoomName, isValidRoomName } from './room-name.js'
 import { signalingUrl } from './signaling-url.js'
-import { el } from './dom.js'
-import { INVALID_ROOM_NAME } from './lobby.js'
 
 const NAME_KEY = 'peerlane:name'
 
@@ -49,26 +47,41 @@ function showLobby(options: { room?: string; error?: string; focus?: boolean } =
     name: loadName(),
     ...(options.error === undefined ? {} : { error: options.error }),
     focus: options.focus ?? false,
-    onJoin: ({ room, name, media }) => {
-      saveName(name)
-      showRoom(room, name, media)
+    onJoin: (request) => {
+      saveName(request.name)
+      showRoom(request)
     },
   })
 }
 
-function showRoom(room: string, name: string | undefined, media: LocalMedia): void {
-  enterRoom(app, {
-    room,
-    name,
-    media,
+function showRoom(request: JoinRequest): void {
+  const { room, media } = request
+  let retrying = false
+  const call = enterRoom(app, {
+    ...request,
     url: signalingUrl(location),
     exposeClient: debug,
     ...(Number.isFinite(fileStallMs) && fileStallMs > 0 ? { fileStallTimeoutMs: fileStallMs } : {}),
     onJoined: setRoomInUrl,
     onExit: (error) => {
+      if (retrying) return
       stopLocalMedia(media)
       setRoomInUrl(undefined)
       showLobby({ room, ...(error === undefined ? {} : { error }), focus: true })
+    },
+    onRetryMedia: async () => {
+      const fresh = await acquireLocalMedia()
+      const had = media.stream.getTracks().length
+      if (fresh.stream.getTracks().length <= had) {
+        stopLocalMedia(fresh)
+        return fresh.notice ?? 'Still no camera or microphone.'
+      }
+      // Rejoin with the new devices: the old connections were negotiated without them.
+      retrying = true
+      call.leave()
+      stopLocalMedia(media)
+      showRoom({ ...request, media: fresh })
+      return undefined
     },
   })
 }
@@ -80,7 +93,7 @@ if (linkedRoom === null) {
   setRoomInUrl(undefined)
   showLobby({ error: `The link’s room name is not valid. ${INVALID_ROOM_NAME}` })
 } else {
-  // An invite link joins in one click: no lobby, just the camera prompt.
-  app.replaceChildren(el('p', { class: 'status', role: 'status' }, [`Opening camera and microphone to join ${linkedRoom}…`]))
-  void acquireLocalMedia().then((media) => showRoom(linkedRoom, loadName() || undefined, media))
+  // An invite link opens the same pre-join as the lobby, with its room filled in: nothing is sent
+  // before the person has seen their preview and chosen to join (muted, if they like).
+  showLobby({ room: linkedRoom })
 }

@@ -36,11 +36,11 @@ const WATCH_ONLY = 'You can still join to watch and listen.'
 export function describeMediaFailure(error: unknown): string {
   switch (classify(error)) {
     case 'denied':
-      return `Camera and microphone access is blocked. Allow it in your browser’s site settings, then press “Try camera again”. ${WATCH_ONLY}`
+      return `Camera and microphone access is blocked. Allow it in your browser’s site settings, then press “Try again”. ${WATCH_ONLY}`
     case 'insecure':
       return `This browser only offers the camera and microphone to secure pages (https:// or localhost). ${WATCH_ONLY}`
     case 'missing':
-      return `No camera or microphone was found. Connect one and press “Try camera again”. ${WATCH_ONLY}`
+      return `No camera or microphone was found. Connect one and press “Try again”. ${WATCH_ONLY}`
     case 'busy':
       return `Your camera or microphone could not be started; another application may be using it. ${WATCH_ONLY}`
     case 'other': {

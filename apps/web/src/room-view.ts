@@ -1,14 +1,22 @@
 import { PeerlaneClient, PeerlaneError, type ClientState, type RemotePeer } from '@peerlane/sdk'
 import { useChat, type Chat, type ChatMessage } from '@peerlane/sdk/chat'
 import { useFiles, type Files } from '@peerlane/sdk/files'
+import { useConnectionQuality, type ConnectionQualityLevel } from '@peerlane/sdk/stats'
 import { watchActiveSpeaker } from './active-speaker.js'
 import { createChatPanel } from './chat-panel.js'
+import { createControlButton } from './control-button.js'
 import { createDevicePickers } from './device-pickers.js'
 import { el, uniqueId } from './dom.js'
 import { createFilePanel, formatBytes } from './file-panel.js'
+import { icon } from './icons.js'
 import { copyText, inviteLink } from './invite-link.js'
 import type { LocalMedia } from './media.js'
+import { createNotices } from './notices.js'
+import { createParticipantsPanel, type ParticipantEntry } from './participants-panel.js'
 import { startRecording, supportedRecordingType, type CallRecording } from './recorder.js'
+import { createHelpDialog, matchShortcut, SHORTCUTS, type ShortcutAction } from './shortcuts.js'
+import { createSidePanels } from './side-panels.js'
+import { createStage } from './stage.js'
 import { createStatsPanel } from './stats-panel.js'
 import { createVideoTile, type VideoTile } from './video-tile.js'
 
@@ -23,6 +31,8 @@ export interface RoomOptions {
   readonly room: string
   readonly name: string | undefined
   readonly media: LocalMedia
+  /** The microphone and camera state chosen before joining: a muted microphone sends no sound from the start. */
+  readonly initial: { readonly audioMuted: boolean; readonly videoOff: boolean }
   /** The signaling WebSocket URL. */
   readonly url: string
   /**
@@ -38,6 +48,12 @@ export interface RoomOptions {
   readonly onJoined: (room: string) => void
   /** The participant left or never got in; `error` says why when it was not their choice. */
   readonly onExit: (error?: string) => void
+  /**
+   * The participant joined without camera or microphone and pressed "Try again": the owner asks
+   * for them again and, if that works, rejoins with them (a connection cannot gain a track kind
+   * it was negotiated without). Resolves with a sentence when it did not work.
+   */
+  readonly onRetryMedia: () => Promise<string | undefined>
 }
 
 function describeJoinFailure(error: unknown, room: string): string {
@@ -85,41 +101,70 @@ function download(blob: Blob, name: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 60_000)
 }
 
+const shortcutOf = (action: ShortcutAction) => SHORTCUTS.find((shortcut) => shortcut.action === action)?.keys
+
 /**
- * The call screen: a grid of video tiles (one per camera, one more per shared screen), the call
- * controls, chat, file transfers, device pickers, call statistics and recording.
+ * The call screen: a header, the stage of video tiles (one per camera, one more per shared
+ * screen) filling the viewport, side panels (chat, people, files, statistics, devices) and a
+ * control bar pinned at the bottom.
  */
-export function enterRoom(root: HTMLElement, options: RoomOptions): void {
+export function enterRoom(root: HTMLElement, options: RoomOptions): { leave(): void } {
   const { room, media } = options
   const headingId = uniqueId('room-heading')
-  const inviteId = uniqueId('invite')
   const link = inviteLink(location, room)
+  const hasAudio = media.stream.getAudioTracks().length > 0
+  const hasVideo = media.stream.getVideoTracks().length > 0
 
   const heading = el('h1', { id: headingId, tabindex: '-1' }, ['Room ', el('span', { class: 'room-name' }, [room])])
   const status = el('p', { class: 'status', role: 'status' }, [`Connecting to ${room}…`])
-  const grid = el('div', { class: 'grid', 'data-count': '1' })
-  const notice = el('p', { class: 'notice', role: 'status' }, [media.notice ?? ''])
-  const hasAudio = media.stream.getAudioTracks().length > 0
-  const hasVideo = media.stream.getVideoTracks().length > 0
-  const control = (label: string, extra: Record<string, string | boolean | undefined> = {}) =>
-    el('button', { type: 'button', class: 'control', ...extra }, [label])
-  const muteButton = control('Mute', { disabled: !hasAudio })
-  const cameraButton = control('Camera off', { disabled: !hasVideo })
-  const screenButton = control('Share screen', { disabled: !navigator.mediaDevices?.getDisplayMedia })
-  const recordButton = control('Record', { disabled: supportedRecordingType() === undefined })
-  const recordTime = el('span', { class: 'record-time', role: 'timer', 'aria-label': 'Recording time', hidden: true })
-  const chatButton = control('Chat')
-  const fileButton = control('Send file')
+  const recordTime = el('span', { class: 'record-time', role: 'timer', 'aria-label': 'Recording time' })
+  const stopRecordButton = el('button', { type: 'button', class: 'secondary small' }, ['Stop recording'])
+  const recordingPill = el('div', { class: 'recording-pill', hidden: true }, [recordTime, stopRecordButton])
+  // Everyone sees when anyone records: the peers announce it in their media state.
+  const othersRecording = el('p', { class: 'recording-notice', role: 'status' })
+  const bannerText = el('span')
+  const bannerRetry = el('button', { type: 'button', class: 'secondary small', hidden: true }, ['Try again'])
+  const banner = el('div', { class: 'banner', role: 'status', hidden: true }, [bannerText, bannerRetry])
+  const notices = createNotices()
+
+  const mic = createControlButton({ label: 'Mute', icon: 'mic', pressedIcon: 'mic-off', title: `Mute (${shortcutOf('mic')})` })
+  const camera = createControlButton({ label: 'Camera off', icon: 'camera', pressedIcon: 'camera-off', title: `Camera off (${shortcutOf('camera')})` })
+  const share = createControlButton({ label: 'Share screen', icon: 'screen', toggle: true })
+  const chatButton = createControlButton({ label: 'Chat', icon: 'chat', title: `Chat (${shortcutOf('chat')})` })
+  const peopleButton = createControlButton({ label: 'People', icon: 'people', title: `People (${shortcutOf('people')})` })
+  const filesButton = createControlButton({ label: 'Files', icon: 'file', title: `Files (${shortcutOf('files')})` })
+  const moreButton = createControlButton({ label: 'More', icon: 'more' })
+  const leaveButton = createControlButton({ label: 'Leave', icon: 'leave', className: 'danger' })
+  mic.element.disabled = !hasAudio
+  camera.element.disabled = !hasVideo
+  share.element.disabled = !navigator.mediaDevices?.getDisplayMedia
+
+  const menuItem = (label: string, name: Parameters<typeof icon>[0], extra: Record<string, string | boolean | undefined> = {}) =>
+    el('button', { type: 'button', class: 'menu-item', ...extra }, [icon(name), el('span', {}, [label])])
+  const recordItem = menuItem('Record', 'record', { 'aria-pressed': 'false', disabled: supportedRecordingType() === undefined })
+  const statsItem = menuItem('Statistics', 'stats')
+  const devicesItem = menuItem('Devices', 'devices')
+  const inviteItem = menuItem('Copy invite link', 'link')
+  const helpItem = menuItem('Keyboard shortcuts', 'keyboard')
+  const moreMenuId = uniqueId('more-menu')
+  const moreMenu = el('div', { id: moreMenuId, class: 'more-menu', role: 'group', 'aria-label': 'More options', hidden: true }, [
+    recordItem,
+    statsItem,
+    devicesItem,
+    inviteItem,
+    helpItem,
+  ])
+  moreButton.element.setAttribute('aria-expanded', 'false')
+  moreButton.element.setAttribute('aria-controls', moreMenuId)
   const fileInput = el('input', { type: 'file', multiple: true, hidden: true, tabindex: '-1', 'aria-hidden': 'true' })
-  const statsButton = control('Stats')
-  const copyButton = control('Copy invite link')
-  const leaveButton = el('button', { type: 'button', class: 'control danger' }, ['Leave'])
-  const inviteField = el('input', { id: inviteId, readonly: true, class: 'invite-field' })
-  inviteField.value = link
+  const sendFileButton = el('button', { type: 'button', class: 'primary' }, [icon('file'), ' Send file'])
+  const help = createHelpDialog()
 
   const client = new PeerlaneClient({ url: options.url })
   const chatFeature = useChat(client)
   const fileFeature = useFiles(client, options.fileStallTimeoutMs === undefined ? {} : { stallTimeoutMs: options.fileStallTimeoutMs })
+  const connectionQuality = useConnectionQuality(client)
+  const qualities = new Map<string, ConnectionQualityLevel>()
   if (options.exposeClient) window.__peerlane = { client, chat: chatFeature, files: fileFeature }
 
   const tiles = new Map<string, VideoTile>()
@@ -129,8 +174,10 @@ export function enterRoom(root: HTMLElement, options: RoomOptions): void {
     return peer ? peerLabel(peer) : `Guest ${peerId}`
   }
 
+  const stage = createStage()
+  const panels = createSidePanels()
   const chat = createChatPanel({
-    button: chatButton,
+    button: chatButton.element,
     send: (text) => {
       try {
         return chatFeature.send(text)
@@ -139,58 +186,91 @@ export function enterRoom(root: HTMLElement, options: RoomOptions): void {
       }
     },
     nameOf: (message: ChatMessage) => (message.local ? 'You' : (message.name ?? `Guest ${message.from}`)),
+    onUnread: () => updateTitle(),
   })
-  const files = createFilePanel()
-  const stats = createStatsPanel(client, statsButton, labelOf)
+  const files = createFilePanel(sendFileButton)
+  const stats = createStatsPanel(client, labelOf)
+  const people = createParticipantsPanel({ link, copy: (field) => copyInvite(field) })
   const devices = createDevicePickers({
-    client,
     stream: media.stream,
+    replace: async (kind, track) => {
+      try {
+        await client.replaceTrack(kind, track)
+      } catch (error) {
+        throw new Error(
+          error instanceof PeerlaneError && error.code === 'invalid-state'
+            ? `You joined without a ${kind === 'video' ? 'camera' : 'microphone'}; use “Try again” above to add one.`
+            : `Could not switch: ${error instanceof Error ? error.message : String(error)}`,
+        )
+      }
+    },
     onCameraChanged: () => {
       localTile.setStream(null)
       localTile.setStream(media.stream)
     },
-    notify: (text) => (notice.textContent = text),
+    notify: (text) => notices.show(text),
     remoteMedia: () => [...tiles.values()].map((tile) => tile.video),
   })
+  const chatPanel = panels.add({ title: 'Chat', body: chat.element, button: chatButton.element, onToggle: (open) => chat.setOpen(open) })
+  const peoplePanel = panels.add({ title: 'People', body: people.element, button: peopleButton.element })
+  const filesPanel = panels.add({ title: 'Files', body: files.element, button: filesButton.element })
+  const statsPanel = panels.add({ title: 'Call statistics', body: stats.element, onToggle: (open) => stats.setOpen(open) })
+  const devicesPanel = panels.add({ title: 'Devices', body: devices.element })
 
+  const controlBar = el('div', { class: 'control-bar', role: 'group', 'aria-label': 'Call controls' }, [
+    el('div', { class: 'control-group' }, [mic.element, camera.element, share.element]),
+    el('div', { class: 'control-group' }, [chatButton.element, chat.unreadDescription, peopleButton.element, filesButton.element]),
+    el('div', { class: 'control-group more-wrap' }, [moreButton.element, moreMenu]),
+    el('div', { class: 'control-group' }, [leaveButton.element]),
+    fileInput,
+  ])
+
+  document.body.classList.add('in-call')
   root.replaceChildren(
     el('section', { class: 'room', 'aria-labelledby': headingId }, [
-      el('div', { class: 'room-header' }, [heading, status]),
-      el('div', { class: 'room-body' }, [el('div', { class: 'stage' }, [grid, stats.element]), chat.element]),
-      el('div', { class: 'controls', role: 'group', 'aria-label': 'Call controls' }, [
-        muteButton,
-        cameraButton,
-        screenButton,
-        recordButton,
-        recordTime,
-        chatButton,
-        chat.unreadDescription,
-        fileButton,
-        fileInput,
-        statsButton,
-        copyButton,
-        leaveButton,
-      ]),
-      notice,
-      files.element,
-      devices.element,
-      el('div', { class: 'invite' }, [el('label', { for: inviteId }, ['Invite link']), inviteField]),
+      el('header', { class: 'room-top' }, [el('div', { class: 'room-title' }, [heading, status]), othersRecording, recordingPill]),
+      banner,
+      el('div', { class: 'room-middle' }, [el('div', { class: 'stage-wrap' }, [stage.element, notices.element]), panels.element]),
+      controlBar,
+      help.element,
     ]),
   )
   heading.focus()
 
   const selfLabel = options.name ? `${options.name} (you)` : 'You'
-  const localTile = createVideoTile({ label: selfLabel, local: true })
+  const onPin = (tile: VideoTile) => stage.togglePin(tile)
+  const localTile = createVideoTile({ label: selfLabel, local: true, actions: { onPin } })
   localTile.setStream(media.stream)
   if (!hasVideo) localTile.setOverlay('No camera')
-  grid.append(localTile.element)
+  stage.add(localTile)
   let localScreenTile: VideoTile | undefined
-  const speaker = watchActiveSpeaker(grid)
+  const speaker = watchActiveSpeaker(stage.element)
   let exited = false
+
+  function updateTitle(): void {
+    const unread = chat.unread
+    document.title = `${unread > 0 ? `(${unread}) ` : ''}${room} · Peerlane`
+  }
+  updateTitle()
 
   function setStatus(text: string, kind: 'info' | 'error' = 'info'): void {
     status.textContent = text
     status.dataset.kind = kind
+  }
+
+  function showBanner(text: string | undefined, kind: 'info' | 'warning' = 'warning', retry = false): void {
+    bannerText.textContent = text ?? ''
+    banner.hidden = text === undefined
+    banner.dataset.kind = kind
+    bannerRetry.hidden = !retry
+  }
+  if (!hasAudio || !hasVideo) showBanner(media.notice ?? 'No camera or microphone is in use.', 'warning', true)
+
+  let bannerTimer: ReturnType<typeof setTimeout> | undefined
+  function flashBanner(text: string): void {
+    showBanner(text, 'info')
+    clearTimeout(bannerTimer)
+    bannerTimer = setTimeout(() => showBanner(undefined), 4000)
   }
 
   function inRoomStatus(): string {
@@ -198,9 +278,33 @@ export function enterRoom(root: HTMLElement, options: RoomOptions): void {
     return `In room ${room} · ${others === 0 ? 'waiting for others to join' : `you and ${others} other${others === 1 ? '' : 's'}`}`
   }
 
+  function refreshPeople(): void {
+    const self = client.mediaState
+    const entries: ParticipantEntry[] = [
+      { id: 'self', label: selfLabel, audioMuted: self.audioMuted || !hasAudio, videoOff: self.videoOff || !hasVideo, presenting: self.screenSharing, quality: undefined },
+      ...[...client.peers.values()].map((peer) => ({
+        id: peer.id,
+        label: peerLabel(peer),
+        audioMuted: peer.mediaState?.audioMuted ?? false,
+        videoOff: peer.mediaState?.videoOff ?? false,
+        presenting: peer.mediaState?.screenSharing ?? false,
+        quality: qualities.get(peer.id),
+      })),
+    ]
+    people.render(entries)
+  }
+
   function updateCount(): void {
-    grid.dataset.count = String(grid.childElementCount)
     if (client.state === 'joined') setStatus(inRoomStatus())
+    refreshPeople()
+  }
+
+  function showLocalState(): void {
+    const state = client.mediaState
+    localTile.setMuted(state.audioMuted && hasAudio)
+    localTile.setAvatar(!hasVideo || state.videoOff)
+    localTile.setPresenting(state.screenSharing)
+    refreshPeople()
   }
 
   function showPeerState(peerId: string): void {
@@ -209,148 +313,209 @@ export function enterRoom(root: HTMLElement, options: RoomOptions): void {
     const peer = client.peers.get(peerId)
     const state = peer?.mediaState
     const connection = peer?.connectionState
-    tile.setOverlay((connection && CONNECTION_OVERLAY[connection]) ?? (state?.videoOff ? 'Camera off' : undefined))
-    tile.setBadge(state?.audioMuted ? 'Muted' : undefined)
+    const hasPicture = (peer?.cameraStream?.getVideoTracks().length ?? 0) > 0
+    tile.setOverlay(connection ? CONNECTION_OVERLAY[connection] : undefined)
+    tile.setAvatar(!hasPicture || state?.videoOff === true)
+    tile.setMuted(state?.audioMuted === true)
+    tile.setPresenting(state?.screenSharing === true)
+    tile.setQuality(qualities.get(peerId))
+    showRecording()
+    refreshPeople()
+  }
+
+  function showRecording(): void {
+    const names = [...client.peers.values()].filter((peer) => peer.mediaState?.recording === true).map(peerLabel)
+    othersRecording.textContent =
+      names.length === 0 ? '' : `${names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`} ${names.length === 1 ? 'is' : 'are'} recording`
   }
 
   function tileFor(peer: RemotePeer): VideoTile {
     let tile = tiles.get(peer.id)
     if (!tile) {
-      tile = createVideoTile({ label: peerLabel(peer), local: false, peerId: peer.id })
+      tile = createVideoTile({ label: peerLabel(peer), local: false, peerId: peer.id, actions: { onPin } })
       devices.applySpeaker(tile.video)
       tiles.set(peer.id, tile)
-      grid.append(tile.element)
+      stage.add(tile)
       showPeerState(peer.id)
       updateCount()
     }
     return tile
   }
 
+  /** The newest remote screen share takes the stage; none left, the grid comes back. */
+  function present(): void {
+    stage.setPresentation([...screenTiles.values()].at(-1))
+  }
+
   function removeScreenTile(peerId: string): void {
-    screenTiles.get(peerId)?.remove()
+    const tile = screenTiles.get(peerId)
+    if (!tile) return
     screenTiles.delete(peerId)
-    updateCount()
+    stage.remove(tile)
+    present()
+  }
+
+  function copyInvite(field?: HTMLInputElement): void {
+    const fallback = field ?? el('input', { class: 'visually-hidden', readonly: true })
+    void copyText(link, fallback).then((copied) => {
+      notices.show(copied ? 'Invite link copied' : 'Copy the invite link from the People panel (Ctrl+C or ⌘C)')
+      if (!copied) {
+        peoplePanel.open()
+        field?.focus()
+        field?.select()
+      }
+    })
   }
 
   const subscriptions = [
     client.on('peer-joined', (peer) => {
       tileFor(peer)
-      notice.textContent = `${peerLabel(peer)} joined`
+      notices.show(`${peerLabel(peer)} joined`)
     }),
     client.on('peer-left', (peer, reason) => {
-      tiles.get(peer.id)?.remove()
+      const tile = tiles.get(peer.id)
+      if (tile) stage.remove(tile)
       tiles.delete(peer.id)
+      qualities.delete(peer.id)
       removeScreenTile(peer.id)
+      showRecording()
       updateCount()
-      notice.textContent = `${peerLabel(peer)} ${reason === 'left' ? 'left' : 'disconnected'}`
+      notices.show(`${peerLabel(peer)} ${reason === 'left' ? 'left' : 'disconnected'}`)
     }),
     // The SDK tells the camera from the screen (by what the peer announces): no guessing here.
-    client.on('streams', ({ peer, camera }) => tileFor(peer).setStream(camera)),
+    client.on('streams', ({ peer, camera }) => {
+      tileFor(peer).setStream(camera)
+      showPeerState(peer.id)
+    }),
     client.on('screen-share', ({ peer, stream }) => {
       if (stream) {
         removeScreenTile(peer.id)
-        const tile = createVideoTile({ label: `${peerLabel(peer)}’s screen`, local: false, screenOf: peer.id })
+        const tile = createVideoTile({ label: `${peerLabel(peer)}’s screen`, local: false, screenOf: peer.id, actions: { onPin } })
         tile.setStream(stream)
         screenTiles.set(peer.id, tile)
-        tiles.get(peer.id)?.element.after(tile.element)
-        notice.textContent = `${peerLabel(peer)} is sharing their screen`
+        stage.add(tile, { after: tiles.get(peer.id) })
+        present()
+        notices.show(`${peerLabel(peer)} is sharing their screen`)
       } else {
         removeScreenTile(peer.id)
-        notice.textContent = `${peerLabel(peer)} stopped sharing their screen`
+        notices.show(`${peerLabel(peer)} stopped sharing their screen`)
       }
-      updateCount()
+      showPeerState(peer.id)
     }),
     client.on('media-state', ({ peer }) => showPeerState(peer.id)),
     chatFeature.on('message', (message) => chat.add(message)),
     fileFeature.on('file', (transfer, peer) => {
       files.track(transfer, `From ${peerLabel(peer)}: ${transfer.name}`)
-      notice.textContent =
+      // An incoming file may need an answer: show the list where the answer is given.
+      filesPanel.open()
+      notices.show(
         transfer.state === 'offered'
           ? `${peerLabel(peer)} wants to send you ${transfer.name} (${formatBytes(transfer.size)}): accept or decline it in the file list`
-          : `${peerLabel(peer)} is sending you ${transfer.name}`
+          : `${peerLabel(peer)} is sending you ${transfer.name}`,
+      )
     }),
     chatFeature.on('dropped', ({ peer, dropped }) => {
-      notice.textContent = `${peerLabel(peer)} is sending chat too fast; ${dropped} message${dropped === 1 ? '' : 's'} dropped`
+      notices.show(`${peerLabel(peer)} is sending chat too fast; ${dropped} message${dropped === 1 ? '' : 's'} dropped`)
     }),
     client.on('local-screen-share', (stream) => {
-      localScreenTile?.remove()
+      if (localScreenTile) stage.remove(localScreenTile)
       localScreenTile = undefined
       if (stream) {
-        localScreenTile = createVideoTile({ label: 'Your screen', local: true, screenOf: 'self' })
+        localScreenTile = createVideoTile({ label: 'Your screen', local: true, screenOf: 'self', actions: { onPin } })
         localScreenTile.setStream(stream)
-        localTile.element.after(localScreenTile.element)
+        stage.add(localScreenTile, { after: localTile })
       }
-      screenButton.textContent = stream ? 'Stop sharing' : 'Share screen'
-      screenButton.dataset.off = String(stream !== null)
-      notice.textContent = stream ? 'You are sharing your screen' : 'Screen sharing stopped'
-      updateCount()
+      share.setPressed(stream !== null)
+      notices.show(stream ? 'You are sharing your screen' : 'Screen sharing stopped')
+      showLocalState()
     }),
     client.on('connection-state', ({ peer }) => showPeerState(peer.id)),
+    connectionQuality.on('connection-quality', ({ peer, quality }) => {
+      if (qualities.get(peer.id) === quality) return
+      qualities.set(peer.id, quality)
+      showPeerState(peer.id)
+    }),
     client.on('state', (state: ClientState) => {
       if (state === 'connecting') setStatus(`Connecting to ${room}…`)
       else if (state === 'joined') setStatus(inRoomStatus())
-      else if (state === 'reconnecting') setStatus('Connection to the server lost; reconnecting… (the call continues)', 'error')
-      else if (state === 'closed' && !exited) setStatus('Disconnected from the server. Leave and join again to reconnect.', 'error')
+      else if (state === 'reconnecting') {
+        setStatus('Reconnecting…', 'error')
+        showBanner('Connection to the server lost; reconnecting… The call goes on meanwhile.')
+      } else if (state === 'closed' && !exited) {
+        setStatus('Disconnected', 'error')
+        showBanner('Disconnected from the server. Leave and join again to reconnect.')
+      }
+    }),
+    client.on('resumed', ({ sameSession }) => {
+      flashBanner(sameSession ? 'Reconnected: the call carries on.' : 'Reconnected: the call was rebuilt, the others are joining again.')
+    }),
+    client.on('draining', () => {
+      showBanner('The server is restarting; you will be moved over in a moment without leaving the call.')
     }),
     client.on('error', (error) => {
       const peer = error.peerId === undefined ? undefined : client.peers.get(error.peerId)
-      setStatus(peer ? `Problem with ${peerLabel(peer)}: ${error.message}` : error.message, 'error')
+      notices.show(peer ? `Problem with ${peerLabel(peer)}: ${error.message}` : error.message, 10_000)
     }),
   ]
 
   let recording: { session: CallRecording; timer: ReturnType<typeof setInterval> } | undefined
+
+  function setRecordingShown(on: boolean): void {
+    recordItem.setAttribute('aria-pressed', String(on))
+    recordingPill.hidden = !on
+    // The others are told, so nobody is recorded without seeing it.
+    if (!exited) client.setMediaState({ recording: on })
+  }
 
   async function stopRecording(): Promise<void> {
     const current = recording
     if (!current) return
     recording = undefined
     clearInterval(current.timer)
-    recordButton.textContent = 'Record'
-    recordButton.dataset.off = 'false'
-    recordTime.hidden = true
+    setRecordingShown(false)
     const file = await current.session.stop()
     const stamp = new Date(current.session.startedAt).toISOString().replace(/[:.]/g, '-')
     download(file, `peerlane-${room}-${stamp}.webm`)
-    notice.textContent = `Recording saved (${Math.round(file.size / 1024)} KB)`
+    notices.show(`Recording saved (${Math.round(file.size / 1024)} KB)`)
   }
 
-  function exit(error?: string): void {
-    if (exited) return
-    exited = true
-    void stopRecording()
-    client.leave()
-    for (const unsubscribe of subscriptions) unsubscribe()
-    for (const tile of [...tiles.values(), ...screenTiles.values()]) tile.remove()
-    localScreenTile?.remove()
-    localTile.remove()
-    speaker.dispose()
-    stats.dispose()
-    files.dispose()
-    devices.dispose()
-    if (window.__peerlane?.client === client) delete window.__peerlane
-    options.onExit(error)
+  function startRecordingCall(): void {
+    try {
+      const session = startRecording(() =>
+        [...stage.element.querySelectorAll<HTMLElement>('.tile')].flatMap((tile) => {
+          const video = tile.querySelector('video')
+          return video ? [{ video, label: tile.querySelector('figcaption')?.textContent ?? '' }] : []
+        }),
+      )
+      const tick = () => (recordTime.textContent = `Recording ${elapsed(Date.now() - session.startedAt)}`)
+      tick()
+      recording = { session, timer: setInterval(tick, 1000) }
+      setRecordingShown(true)
+      notices.show('Recording the call in this browser; it downloads when you stop')
+    } catch (error) {
+      notices.show(error instanceof Error ? error.message : String(error))
+    }
   }
 
-  // Closing or reloading the page says goodbye by itself: the SDK leaves on `pagehide`.
-
-  muteButton.addEventListener('click', () => {
+  function toggleMic(): void {
+    if (mic.element.disabled) return
     const muted = !client.mediaState.audioMuted
     client.setMediaState({ audioMuted: muted })
-    muteButton.textContent = muted ? 'Unmute' : 'Mute'
-    muteButton.dataset.off = String(muted)
-    notice.textContent = muted ? 'Microphone muted' : 'Microphone on'
-  })
+    mic.setPressed(muted)
+    notices.show(muted ? 'Microphone muted' : 'Microphone on')
+    showLocalState()
+  }
 
-  cameraButton.addEventListener('click', () => {
+  function toggleCamera(): void {
+    if (camera.element.disabled) return
     const off = !client.mediaState.videoOff
     client.setMediaState({ videoOff: off })
-    cameraButton.textContent = off ? 'Camera on' : 'Camera off'
-    cameraButton.dataset.off = String(off)
-    localTile.setOverlay(off ? 'Camera off' : undefined)
-    notice.textContent = off ? 'Camera off' : 'Camera on'
-  })
+    camera.setPressed(off)
+    notices.show(off ? 'Camera off' : 'Camera on')
+    showLocalState()
+  }
 
-  screenButton.addEventListener('click', () => {
+  function toggleShare(): void {
     if (client.mediaState.screenSharing) {
       client.stopScreenShare()
       return
@@ -365,43 +530,114 @@ export function enterRoom(root: HTMLElement, options: RoomOptions): void {
           client.startScreenShare(stream)
         } catch (error) {
           for (const track of stream.getTracks()) track.stop()
-          notice.textContent = describeScreenFailure(error)
+          notices.show(describeScreenFailure(error))
         }
       },
-      (error: unknown) => (notice.textContent = describeScreenFailure(error)),
+      (error: unknown) => notices.show(describeScreenFailure(error)),
     )
-  })
+  }
 
-  recordButton.addEventListener('click', () => {
-    if (recording) {
-      void stopRecording()
+  function setMenuOpen(open: boolean, restoreFocus = false): void {
+    moreMenu.hidden = !open
+    moreButton.element.setAttribute('aria-expanded', String(open))
+    if (open) moreMenu.querySelector<HTMLButtonElement>('button:not(:disabled)')?.focus()
+    else if (restoreFocus) moreButton.element.focus()
+  }
+
+  const onKeyDown = (event: KeyboardEvent) => {
+    if (help.element.open) return
+    if (event.key === 'Escape') {
+      if (!moreMenu.hidden) setMenuOpen(false, true)
+      else if (!panels.closeOpen()) return
+      event.preventDefault()
       return
     }
-    try {
-      const session = startRecording(() =>
-        [...grid.querySelectorAll<HTMLElement>('.tile')].flatMap((tile) => {
-          const video = tile.querySelector('video')
-          return video ? [{ video, label: tile.querySelector('figcaption')?.textContent ?? '' }] : []
-        }),
-      )
-      const tick = () => (recordTime.textContent = `Recording ${elapsed(Date.now() - session.startedAt)}`)
-      tick()
-      recording = { session, timer: setInterval(tick, 1000) }
-      recordButton.textContent = 'Stop recording'
-      recordButton.dataset.off = 'true'
-      recordTime.hidden = false
-      notice.textContent = 'Recording the call in this browser; it downloads when you stop'
-    } catch (error) {
-      notice.textContent = error instanceof Error ? error.message : String(error)
-    }
+    const action = matchShortcut(event)
+    if (!action) return
+    event.preventDefault()
+    if (action === 'mic') toggleMic()
+    else if (action === 'camera') toggleCamera()
+    else if (action === 'chat') chatPanel.toggle()
+    else if (action === 'people') peoplePanel.toggle()
+    else if (action === 'files') filesPanel.toggle()
+    else help.open()
+  }
+  const onPointerDown = (event: PointerEvent) => {
+    if (!moreMenu.hidden && event.target instanceof Node && !moreMenu.parentElement?.contains(event.target)) setMenuOpen(false)
+  }
+  document.addEventListener('keydown', onKeyDown)
+  document.addEventListener('pointerdown', onPointerDown)
+
+  function exit(error?: string): void {
+    if (exited) return
+    exited = true
+    void stopRecording()
+    client.leave()
+    for (const unsubscribe of subscriptions) unsubscribe()
+    document.removeEventListener('keydown', onKeyDown)
+    document.removeEventListener('pointerdown', onPointerDown)
+    for (const tile of [...tiles.values(), ...screenTiles.values()]) tile.remove()
+    localScreenTile?.remove()
+    localTile.remove()
+    stage.dispose()
+    speaker.dispose()
+    stats.dispose()
+    files.dispose()
+    devices.dispose()
+    notices.dispose()
+    clearTimeout(bannerTimer)
+    if (help.element.open) help.element.close()
+    if (document.fullscreenElement) void document.exitFullscreen().catch(() => undefined)
+    document.body.classList.remove('in-call')
+    document.title = 'Peerlane'
+    if (window.__peerlane?.client === client) delete window.__peerlane
+    options.onExit(error)
+  }
+
+  // Closing or reloading the page says goodbye by itself: the SDK leaves on `pagehide`.
+
+  mic.element.addEventListener('click', toggleMic)
+  camera.element.addEventListener('click', toggleCamera)
+  share.element.addEventListener('click', toggleShare)
+  chatButton.element.addEventListener('click', () => chatPanel.toggle())
+  peopleButton.element.addEventListener('click', () => peoplePanel.toggle())
+  filesButton.element.addEventListener('click', () => filesPanel.toggle())
+  moreButton.element.addEventListener('click', () => setMenuOpen(moreMenu.hidden))
+  leaveButton.element.addEventListener('click', () => exit())
+
+  recordItem.addEventListener('click', () => {
+    setMenuOpen(false)
+    if (recording) void stopRecording()
+    else startRecordingCall()
+  })
+  stopRecordButton.addEventListener('click', () => void stopRecording())
+  statsItem.addEventListener('click', () => {
+    setMenuOpen(false)
+    statsPanel.open()
+  })
+  devicesItem.addEventListener('click', () => {
+    setMenuOpen(false)
+    devicesPanel.open()
+  })
+  inviteItem.addEventListener('click', () => {
+    setMenuOpen(false, true)
+    copyInvite()
+  })
+  helpItem.addEventListener('click', () => {
+    setMenuOpen(false)
+    help.open()
+  })
+  bannerRetry.addEventListener('click', () => {
+    bannerRetry.disabled = true
+    void options.onRetryMedia().then((failure) => {
+      bannerRetry.disabled = false
+      if (failure) showBanner(failure, 'warning', true)
+    })
   })
 
-  chatButton.addEventListener('click', () => chat.toggle())
-  statsButton.addEventListener('click', () => stats.toggle())
-
-  fileButton.addEventListener('click', () => {
+  sendFileButton.addEventListener('click', () => {
     if (client.peers.size === 0) {
-      notice.textContent = 'Nobody else is here to send a file to'
+      notices.show('Nobody else is here to send a file to')
       return
     }
     fileInput.click()
@@ -412,23 +648,20 @@ export function enterRoom(root: HTMLElement, options: RoomOptions): void {
         const transfer = fileFeature.send(file)
         files.track(transfer, `To ${transfer.peerIds.length === 1 ? labelOf(transfer.peerIds[0] ?? '') : 'everyone'}: ${file.name}`)
       } catch (error) {
-        notice.textContent = error instanceof Error ? error.message : String(error)
+        notices.show(error instanceof Error ? error.message : String(error))
       }
     }
     fileInput.value = ''
   })
 
-  copyButton.addEventListener('click', () => {
-    void copyText(link, inviteField).then((copied) => {
-      notice.textContent = copied ? 'Invite link copied' : 'Copy the invite link below (Ctrl+C or ⌘C)'
-      if (!copied) {
-        inviteField.focus()
-        inviteField.select()
-      }
-    })
-  })
-
-  leaveButton.addEventListener('click', () => exit())
+  // The choice made before joining: the tracks go out disabled (silence, black) from the first
+  // packet, and the state tells the others.
+  for (const track of media.stream.getAudioTracks()) track.enabled = !options.initial.audioMuted
+  for (const track of media.stream.getVideoTracks()) track.enabled = !options.initial.videoOff
+  client.setMediaState({ audioMuted: options.initial.audioMuted && hasAudio, videoOff: options.initial.videoOff && hasVideo })
+  mic.setPressed(client.mediaState.audioMuted)
+  camera.setPressed(client.mediaState.videoOff)
+  showLocalState()
 
   client.join(room, { name: options.name, stream: media.stream }).then(
     () => {
@@ -436,4 +669,5 @@ export function enterRoom(root: HTMLElement, options: RoomOptions): void {
     },
     (error: unknown) => exit(describeJoinFailure(error, room)),
   )
+  return { leave: () => exit() }
 }

@@ -4,8 +4,10 @@ import { useVideoQuality, type QualityPreset } from '@peerlane/sdk/video-quality
 import { el, uniqueId } from './dom.js'
 
 export interface StatsPanel {
+  /** The panel's body; a side panel holds it. */
   readonly element: HTMLElement
-  toggle(open?: boolean): void
+  /** Refreshes every second while open. */
+  setOpen(open: boolean): void
   dispose(): void
 }
 
@@ -40,8 +42,7 @@ function rows(stats: PeerStats): Array<[string, string]> {
  * The call-quality overlay: per-peer numbers from `getStats()` refreshed every second while open,
  * and the camera quality preset, which changes what this browser sends.
  */
-export function createStatsPanel(client: PeerlaneClient, button: HTMLButtonElement, nameOf: (peerId: string) => string): StatsPanel {
-  const headingId = uniqueId('stats-heading')
+export function createStatsPanel(client: PeerlaneClient, nameOf: (peerId: string) => string): StatsPanel {
   const qualityId = uniqueId('quality')
   const quality = el('select', { id: qualityId }, [
     el('option', { value: 'auto' }, ['Auto (by room size)']),
@@ -51,12 +52,10 @@ export function createStatsPanel(client: PeerlaneClient, button: HTMLButtonEleme
   ])
   const effective = el('span', { class: 'hint' })
   const body = el('div', { class: 'stats-body' }, [el('p', { class: 'hint' }, ['Nobody else is here yet.'])])
-  const element = el('section', { class: 'stats-panel', 'aria-labelledby': headingId, hidden: true }, [
-    el('h2', { id: headingId }, ['Call statistics']),
+  const element = el('div', { class: 'stats-panel' }, [
     el('div', { class: 'field-inline' }, [el('label', { for: qualityId }, ['Video quality']), quality, effective]),
     body,
   ])
-  button.setAttribute('aria-expanded', 'false')
   let timer: ReturnType<typeof setInterval> | undefined
   let open = false
 
@@ -88,10 +87,8 @@ export function createStatsPanel(client: PeerlaneClient, button: HTMLButtonEleme
 
   const panel: StatsPanel = {
     element,
-    toggle(next = !open) {
+    setOpen(next) {
       open = next
-      element.hidden = !open
-      button.setAttribute('aria-expanded', String(open))
       clearInterval(timer)
       timer = undefined
       if (open) {
