@@ -45,9 +45,10 @@ type NumericSetting =
   | 'maxPendingUpgrades'
   | 'maxPendingUpgradesPerIp'
   | 'upgradeTimeoutMs'
+  | 'clusterHeartbeatMs'
 
 export type CliSettings = Partial<
-  Pick<SignalingConfig, NumericSetting | 'authSecret' | 'authPublicKey' | 'duplicateIdentity' | 'allowedOrigins' | NetworkSetting | TurnSetting>
+  Pick<SignalingConfig, NumericSetting | 'authSecret' | 'authPublicKey' | 'duplicateIdentity' | 'allowedOrigins' | NetworkSetting | TurnSetting | 'redisUrl'>
 > & {
   /** A file holding the ES256 public key; main.ts reads it. */
   readonly authPublicKeyFile?: string
@@ -87,6 +88,7 @@ const NUMERIC_SETTINGS: readonly (readonly [flag: string, env: string, field: Nu
   ['max-pending-upgrades', 'PEERLANE_MAX_PENDING_UPGRADES', 'maxPendingUpgrades', 'connections still sending their request head; more are dropped'],
   ['max-pending-upgrades-per-ip', 'PEERLANE_MAX_PENDING_UPGRADES_PER_IP', 'maxPendingUpgradesPerIp', 'the same per remote address (trusted proxies exempt)'],
   ['upgrade-timeout-ms', 'PEERLANE_UPGRADE_TIMEOUT_MS', 'upgradeTimeoutMs', 'time to send a complete request head before the socket is dropped'],
+  ['cluster-heartbeat-ms', 'PEERLANE_CLUSTER_HEARTBEAT_MS', 'clusterHeartbeatMs', 'cluster mode: liveness renewal; a node silent 3x this is dead'],
 ]
 
 /** The flag and environment variable that set a config field, for errors about that field. */
@@ -106,6 +108,8 @@ const OTHER_SETTINGS: Readonly<Record<string, string>> = {
   turnTtlSeconds: '--turn-ttl / PEERLANE_TURN_TTL',
   tlsCert: '--tls-cert / PEERLANE_TLS_CERT',
   tlsKey: '--tls-key / PEERLANE_TLS_KEY',
+  redisUrl: '--redis-url / PEERLANE_REDIS_URL',
+  resumeSecret: '--resume-secret / --resume-secret-file / PEERLANE_RESUME_SECRET',
 }
 
 const usageLine = (left: string, env: string, text: string): string => `  ${left.padEnd(34)}${env.padEnd(38)}${text}`
@@ -158,6 +162,9 @@ TLS (serve https and wss directly; otherwise put a TLS-terminating proxy in fron
 ${usageLine('--tls-cert <path>', 'PEERLANE_TLS_CERT', 'PEM certificate (chain) file')}
 ${usageLine('--tls-key <path>', 'PEERLANE_TLS_KEY', 'PEM private key file')}
 
+Cluster (several nodes behind any load balancer, sharing one Redis; needs a shared resume secret):
+${usageLine('--redis-url <url>', 'PEERLANE_REDIS_URL', 'redis:// or rediss:// URL; without it all state is in memory')}
+
 Network (proxies, origin, metrics):
 ${usageLine('--trust-proxy <list>', 'PEERLANE_TRUST_PROXY', 'comma-separated proxy IPs/CIDRs whose X-Forwarded-For is read')}
 ${usageLine('', '', '(rightmost hop not in the list is the client; default none)')}
@@ -200,6 +207,7 @@ const SERVER_OPTIONS = {
   'metrics-host': { type: 'string' },
   'metrics-port': { type: 'string' },
   'metrics-public': { type: 'boolean' },
+  'redis-url': { type: 'string' },
   ...Object.fromEntries(NUMERIC_SETTINGS.map(([flag]) => [flag, { type: 'string' as const }])),
   help: { type: 'boolean', short: 'h' },
 } as const satisfies NonNullable<ParseArgsConfig['options']>
@@ -323,6 +331,8 @@ export function parseCliArgs(argv: readonly string[], env: Readonly<Record<strin
     settings.tlsCertFile = tlsCert.value
     settings.tlsKeyFile = tlsKey.value
   }
+  const redisUrl = pick('redis-url', 'PEERLANE_REDIS_URL')
+  if (redisUrl) settings.redisUrl = redisUrl.value
   const metricsHost = pick('metrics-host', 'PEERLANE_METRICS_HOST')
   if (metricsHost) settings.metricsHost = metricsHost.value.replace(/^\[(.*)\]$/, '$1')
   const metricsPort = pick('metrics-port', 'PEERLANE_METRICS_PORT')

@@ -44,6 +44,7 @@ const POSITIVE: readonly NumericField[] = [
   'maxPendingUpgrades',
   'maxPendingUpgradesPerIp',
   'upgradeTimeoutMs',
+  'clusterHeartbeatMs',
 ]
 const NON_NEGATIVE: readonly NumericField[] = ['shutdownTimeoutMs', 'drainTimeoutMs', 'drainReconnectAfterMs']
 // Operators may tighten the protocol's field caps, never loosen them: clients validate against those.
@@ -74,7 +75,7 @@ export function checkConfig(config: ResolvedConfig): ConfigError | undefined {
       return new ConfigError('allowedOrigins', `entries must be origins like https://app.example.com (scheme, host, optional port), got "${origin}"`)
     }
   }
-  return checkNetworkConfig(config) ?? checkTurnConfig(config) ?? checkTlsConfig(config)
+  return checkNetworkConfig(config) ?? checkTurnConfig(config) ?? checkTlsConfig(config) ?? checkClusterConfig(config)
 }
 
 // Bounds on the lifetime: below it a renewal would race its own delivery; above it a leaked
@@ -98,6 +99,15 @@ function checkTurnConfig(config: ResolvedConfig): ConfigError | undefined {
   if (!Number.isInteger(turnTtlSeconds) || turnTtlSeconds < TURN_TTL_SECONDS.min || turnTtlSeconds > TURN_TTL_SECONDS.max) {
     return new ConfigError('turnTtlSeconds', `must be a whole number of seconds from ${TURN_TTL_SECONDS.min} to ${TURN_TTL_SECONDS.max}, got ${turnTtlSeconds}`)
   }
+  return undefined
+}
+
+function checkClusterConfig(config: ResolvedConfig): ConfigError | undefined {
+  const { redisUrl } = config
+  if (redisUrl === undefined) return undefined
+  if (!/^rediss?:$/.test(urlProtocol(redisUrl) ?? '')) return new ConfigError('redisUrl', `must be a redis:// or rediss:// URL, got "${redisUrl.replace(/\/\/[^@/]*@/, '//…@')}"`)
+  // A token signed by one node must verify on every other, or no session could move between them.
+  if (config.resumeSecretRandom) return new ConfigError('resumeSecret', 'must be set (the same on every node) in cluster mode, e.g. with --resume-secret-file')
   return undefined
 }
 

@@ -105,6 +105,14 @@ export interface SignalingConfig {
    * the rightmost hop that is not itself a trusted proxy. Empty (default): the TCP peer is the client.
    */
   trustProxy?: readonly string[]
+  /**
+   * Cluster mode: `redis://` or `rediss://` URL of the Redis every node shares. Rooms, presence,
+   * identities and revocations then hold across nodes, and peers on other nodes are reached over
+   * Redis pub/sub. Needs a shared `resumeSecret`. Without it (default) the server keeps all in memory.
+   */
+  redisUrl?: string
+  /** Cluster mode: how often a node renews its liveness key; a node silent for three of these is dead. */
+  clusterHeartbeatMs?: number
   /** The URL users open (`https://call.example.com`): its origin is the server's own for the Origin check and the CSP's `connect-src`. */
   publicUrl?: string
   /** Interface of the separate `/metrics` listener. */
@@ -166,6 +174,8 @@ export interface ResolvedConfig {
   readonly upgradeTimeoutMs: number
   readonly trustProxy: readonly string[]
   readonly publicUrl: string | undefined
+  readonly redisUrl: string | undefined
+  readonly clusterHeartbeatMs: number
   readonly metricsHost: string
   readonly metricsPort: number | undefined
   readonly metricsPublic: boolean
@@ -226,6 +236,9 @@ export const DEFAULT_CONFIG = {
   // Node alone drops a socket that never completes its headers only after about 95 s.
   upgradeTimeoutMs: 10_000,
   trustProxy: [] as readonly string[],
+  // A dead node is noticed within three of these (its liveness key's lifetime), then its peers get
+  // the resume grace period before the room hears they left.
+  clusterHeartbeatMs: 2_000,
   metricsHost: '127.0.0.1',
   metricsPublic: false,
 } as const
@@ -283,6 +296,8 @@ export function resolveConfig(config: SignalingConfig = {}): ResolvedConfig {
     upgradeTimeoutMs: config.upgradeTimeoutMs ?? DEFAULT_CONFIG.upgradeTimeoutMs,
     trustProxy: config.trustProxy ?? DEFAULT_CONFIG.trustProxy,
     publicUrl: config.publicUrl,
+    redisUrl: config.redisUrl,
+    clusterHeartbeatMs: config.clusterHeartbeatMs ?? DEFAULT_CONFIG.clusterHeartbeatMs,
     metricsHost: config.metricsHost ?? DEFAULT_CONFIG.metricsHost,
     metricsPort: config.metricsPort,
     metricsPublic: config.metricsPublic ?? DEFAULT_CONFIG.metricsPublic,

@@ -12,6 +12,7 @@ import {
 } from '@peerlane/protocol'
 import type { Logger } from 'pino'
 import { WebSocket, type RawData } from 'ws'
+import type { Cluster, ClusterJoinResult, Handover } from './cluster/cluster.js'
 import type { ConnectionBudget } from './connection-budget.js'
 import type { AuthFailureReason, AuthResult, RoomTokenClaims } from './auth.js'
 import { limitKey } from './client-address.js'
@@ -24,13 +25,15 @@ import { errorFrame, type ErrorDetail } from './messages.js'
 import type { ConnectionPolicy } from './policy.js'
 import type { ResumeTokens } from './resume-token.js'
 import { relay, type ReceivedFrame } from './router.js'
-import { createPeerId, peerInfo, type Frame, type JoinResult, type Recipient, type RoomRegistry } from './rooms.js'
+import { createPeerId, isLocal, peerInfo, type Frame, type JoinResult, type Recipient, type RoomRegistry } from './rooms.js'
 import { Session, type SessionSocket } from './session.js'
 import type { Sweeper } from './sweeper.js'
 import { VIOLATIONS, type Violation, type ViolationRule } from './violations.js'
 
 export interface ConnectionContext {
   readonly registry: RoomRegistry
+  /** Cluster mode (`redisUrl`): rooms, identities and revocations shared through Redis; undefined in memory. */
+  readonly cluster: Cluster | undefined
   /** The ICE servers of each `welcome` (with TURN, fresh credentials, renewed on the socket). */
   readonly iceServers: IceServersFor
   readonly maxBufferedAmount: number
@@ -60,6 +63,8 @@ export const IMPLICIT_ROOM = 'default'
 const TEXT_FRAME = { binary: false } as const
 const TO_LOBBY = { toLobby: true } as const
 const TO_MEMBERS = { toLobby: false } as const
+// What a session brings from a node that died holding it: nothing, and the client must renegotiate.
+const LOST: Handover = { overflowed: true, drain: () => [] }
 
 /**
  * `lobby`: in no room, hearing its URL room's broadcasts (see RoomRegistry). `joined`: a member.
@@ -313,20 +318,27 @@ export class Connection implements Recipient, SessionSocket {
     if (this.#membership) return void this.#violate('already-joined', { ref: 'join' })
     if (policy.draining()) return void this.#violate('draining', { ref: 'join' })
     if (this.#joinBudgetSpent('join')) return undefined
-    if (!policy.auth) return void this.#admit(message, undefined)
+    if (!policy.auth) return this.#admit(message, undefined)
     return policy.auth.verify(message.token, message.room).then((result) => this.#verified(message, result))
   }
 
-  #verified(message: Join, result: AuthResult): void {
+  #verified(message: Join, result: AuthResult): Promise<void> | undefined {
     // The socket closed while the token was checked: joining now would leave a ghost member.
-    if (this.#state === 'closed') return
-    if (!result.ok) return this.#refuse(result.reason, result.message)
-    this.#admit(message, result.claims)
+    if (this.#state === 'closed') return undefined
+    if (!result.ok) return void this.#refuse(result.reason, result.message)
+    return this.#admit(message, result.claims)
   }
 
-  #admit(message: Join, claims: RoomTokenClaims | undefined): void {
+  #admit(message: Join, claims: RoomTokenClaims | undefined): Promise<void> | undefined {
+    if (!this.#roomAvailable(message.room)) return void this.#failJoin('server-full')
+    const { cluster } = this.#context
+    // While Redis is unreachable a node admits joins alone; it re-registers them when Redis returns.
+    if (cluster?.ready()) return this.#admitClustered(message, claims, cluster)
+    return void this.#admitLocally(message, claims)
+  }
+
+  #admitLocally(message: Join, claims: RoomTokenClaims | undefined): void {
     const { policy } = this.#context
-    if (!this.#roomAvailable(message.room)) return this.#failJoin('server-full')
     const identity = claims?.identity
     const holder = identity === undefined ? undefined : policy.identities.holder(message.room, identity)
     // Resuming its own session is not a duplicate of the identity.
@@ -351,7 +363,57 @@ export class Connection implements Recipient, SessionSocket {
     this.#enter(session, implicit)
     this.#log.debug({ implicit }, 'joined')
     if (!implicit) this.#welcome(session, false)
-    this.#announce(session)
+    this.#announce(session, implicit)
+  }
+
+  /**
+   * Cluster mode: one Lua script admits the join against the whole cluster (room size, duplicate
+   * identity, revocation) and says where a resumed session lived. A session this node holds
+   * resumes here without Redis, as in memory.
+   */
+  async #admitClustered(message: Join, claims: RoomTokenClaims | undefined, cluster: Cluster): Promise<void> {
+    const { registry, policy } = this.#context
+    const { room } = message
+    const identity = claims?.identity
+    const resumable = this.#resumable(message.resumeToken, room, identity)
+    if (resumable && registry.member(room, resumable.peerId) instanceof Session) return this.#admitLocally(message, claims)
+    const created = !registry.has(room)
+    const name = claims?.name ?? message.name
+    const result = await cluster.join({ room, peerId: createPeerId(), resumePeerId: resumable?.peerId, name, identity })
+    if (!result.ok) return this.#failJoin(result.code)
+    if (created) policy.joinBudget.take(this.#address)
+    if (result.evict && identity !== undefined) this.#evictElsewhere(cluster, room, identity, result.evict)
+    // A session another node held comes with the frames queued there (lost with a dead node).
+    const handover: Handover | undefined = result.from && (result.from.alive ? await cluster.takeOver(room, result.peerId, result.from.node) : LOST)
+    this.#enterClustered(room, result, handover, identity, cluster)
+  }
+
+  #enterClustered(room: string, result: Extract<ClusterJoinResult, { ok: true }>, handover: Handover | undefined, identity: string | undefined, cluster: Cluster): void {
+    const { registry, policy } = this.#context
+    const session = this.#newSession(room, result.peerId, result.name, identity)
+    cluster.mirror(room, result.members)
+    registry.add(room, session)
+    const queued = handover?.drain() ?? []
+    if (identity !== undefined) policy.identities.claim(room, identity, { session, evict: () => this.#evict(session) })
+    if (this.#state === 'closed') {
+      // The socket went while Redis answered: the session waits for a resume like any dropped one.
+      for (const frame of queued) session.send(frame)
+      cluster.up(session)
+      return this.#detach(session)
+    }
+    this.#enter(session, false)
+    this.#welcome(session, result.resumed, handover?.overflowed ?? false)
+    for (const frame of queued) session.send(frame)
+    // Moved from another node: the room knows the peer already, only where it lives changed.
+    if (handover) cluster.up(session)
+    else this.#announce(session, false)
+    this.#log.debug({ resumed: result.resumed, moved: handover !== undefined }, 'joined through the cluster')
+  }
+
+  #evictElsewhere(cluster: Cluster, room: string, identity: string, evict: { peerId: string; node: string }): void {
+    if (evict.node !== cluster.nodeId) return cluster.evict(evict.node, room, identity, evict.peerId)
+    const holder = this.#context.policy.identities.holder(room, identity)
+    if (holder?.session.peerId === evict.peerId) holder.evict()
   }
 
   /**
@@ -387,7 +449,7 @@ export class Connection implements Recipient, SessionSocket {
     }
     this.#enter(session, false)
     this.#welcome(session, true)
-    this.#announce(session)
+    this.#announce(session, false)
     this.#log.debug('resumed a session this process did not hold')
     return true
   }
@@ -398,6 +460,7 @@ export class Connection implements Recipient, SessionSocket {
     this.#forget()
     // Leaving is for good: the session's resume tokens must not bring it back.
     this.#context.resume.tokens.revoke(membership.session.peerId)
+    this.#context.cluster?.revoke(membership.session.peerId)
     this.#end(membership.session, 'left')
     this.#log.debug('left')
   }
@@ -417,7 +480,7 @@ export class Connection implements Recipient, SessionSocket {
     this.#violate('unauthorized', { message, ref: 'join' })
   }
 
-  #failJoin(violation: 'server-full' | 'identity-in-use'): void {
+  #failJoin(violation: 'server-full' | 'identity-in-use' | 'room-full'): void {
     this.#context.policy.joinBudget.take(this.#address)
     this.#violate(violation, { ref: 'join' })
   }
@@ -450,7 +513,7 @@ export class Connection implements Recipient, SessionSocket {
     return new Session({ peerId, name, room, identity, queueLimits, queueBudget }, this)
   }
 
-  #welcome(session: Session, resumed: boolean): void {
+  #welcome(session: Session, resumed: boolean, lostFrames = false): void {
     const { registry, iceServers, resume } = this.#context
     const message: Welcome = {
       type: 'welcome',
@@ -462,21 +525,26 @@ export class Connection implements Recipient, SessionSocket {
       resumeToken: resume.tokens.issue({ peerId: session.peerId, room: session.room, identity: session.identity }),
       ...(resumed ? { resumed } : {}),
       // Frames were dropped while it was away: the client renegotiates rather than wait for them.
-      ...(resumed && session.queueOverflowed ? { queueOverflowed: true } : {}),
+      ...(resumed && (lostFrames || session.queueOverflowed) ? { queueOverflowed: true } : {}),
     }
     this.deliver(encode(message))
   }
 
-  #announce(session: Session): void {
+  // Peers on other nodes hear of it through their node (cluster mode); a tutorial client that
+  // joined by relaying stays known to its own node only.
+  #announce(session: Session, implicit: boolean): void {
     const frame = encode({ type: 'peer-joined', peer: peerInfo(session) } satisfies PeerJoined)
-    for (const other of this.#context.registry.others(session.room, session.peerId)) other.send(frame)
+    for (const other of this.#context.registry.others(session.room, session.peerId)) if (isLocal(other)) other.send(frame)
+    if (!implicit) this.#context.cluster?.up(session)
   }
 
   #end(session: Session, reason: PeerLeftReason): void {
     session.end()
     this.#context.policy.identities.release(session)
+    // Before leaving the registry, which tells the cluster which nodes share the room.
+    this.#context.cluster?.left(session, reason)
     const frame = encode({ type: 'peer-left', peerId: session.peerId, reason } satisfies PeerLeft)
-    for (const other of this.#context.registry.leave(session.room, session)) other.send(frame)
+    for (const other of this.#context.registry.leave(session.room, session)) if (isLocal(other)) other.send(frame)
   }
 
   // ── relay ──────────────────────────────────────────────────────────────────────────────────
@@ -532,9 +600,14 @@ export class Connection implements Recipient, SessionSocket {
     this.#log.debug({ code }, 'closed')
     if (!membership) return
     const { session, implicit } = membership
+    if (implicit) return this.#end(session, 'disconnected')
+    this.#detach(session)
+  }
+
+  // The room hears nothing yet: the client may resume within the grace period.
+  #detach(session: Session): void {
     const { graceMs } = this.#context.resume
-    // The room hears nothing yet: the client may resume within the grace period.
-    if (implicit || graceMs === 0) return this.#end(session, 'disconnected')
+    if (graceMs === 0) return this.#end(session, 'disconnected')
     session.detach(graceMs, () => this.#end(session, 'disconnected'))
   }
 }

@@ -8,13 +8,18 @@ export interface HttpHandlerOptions {
   readonly staticDir: string | undefined
   readonly stats: () => RoomStats
   readonly logger: Logger
-  /** False while the server drains: load balancers then stop sending new clients here. */
-  readonly ready: () => boolean
+  /**
+   * `/readyz`: anything but `ready` answers 503, so load balancers send new clients elsewhere:
+   * `draining` before a shutdown, `degraded` while cluster mode cannot reach Redis.
+   */
+  readonly readiness: () => Readiness
   /** The Prometheus exposition for `/metrics`; without it `/metrics` is a 404 here (it has its own listener). */
   readonly metrics: (() => Promise<{ contentType: string; body: string }>) | undefined
   /** Sent with every response (see security-headers.ts). */
   readonly headers: Readonly<Record<string, string>>
 }
+
+export type Readiness = 'ready' | 'draining' | 'degraded'
 
 export type HttpHandler = (request: IncomingMessage, response: ServerResponse) => void
 
@@ -38,10 +43,10 @@ async function handle(options: HttpHandlerOptions, request: IncomingMessage, res
   // The raw path, not a WHATWG-normalised one, so that traversal attempts are seen and refused.
   const rawPath = (request.url ?? '/').split('?')[0] ?? '/'
   if (rawPath === '/healthz') return sendJson(request, response, 200, { status: 'ok', ...options.stats() })
-  // Liveness and readiness differ only while draining: the process is healthy, but takes no one new.
+  // Liveness and readiness differ while draining or degraded: the process is healthy, but should take no one new.
   if (rawPath === '/readyz') {
-    const ready = options.ready()
-    return sendJson(request, response, ready ? 200 : 503, { status: ready ? 'ready' : 'draining' })
+    const status = options.readiness()
+    return sendJson(request, response, status === 'ready' ? 200 : 503, { status })
   }
   if (rawPath === '/metrics') {
     if (!options.metrics) return sendText(response, 404, 'Not found')

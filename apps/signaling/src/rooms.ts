@@ -14,6 +14,13 @@ export interface Recipient {
 export interface Member extends Recipient {
   readonly peerId: string
   readonly name?: string | undefined
+  /** Cluster mode: the node holding a peer whose socket is elsewhere; undefined for a peer of this process. */
+  readonly node?: string | undefined
+}
+
+/** True for a peer whose socket this process holds (always, outside cluster mode). */
+export function isLocal(member: Member): boolean {
+  return member.node === undefined
 }
 
 export type JoinResult = { readonly ok: true } | { readonly ok: false; readonly code: 'room-full' }
@@ -55,6 +62,31 @@ export class RoomRegistry {
     return { ok: true }
   }
 
+  /**
+   * Cluster mode: sets `member` in `room` (replacing any with its peer id) without the room-size
+   * check, which Redis made cluster-wide; the room must already hold or be given a local member.
+   */
+  add(room: string, member: Member): void {
+    const members = this.#rooms.get(room) ?? new Map<string, Member>()
+    members.set(member.peerId, member)
+    this.#rooms.set(room, members)
+  }
+
+  /** Cluster mode: removes whoever has `peerId` in `room`; returns it. */
+  remove(room: string, peerId: string): Member | undefined {
+    const members = this.#rooms.get(room)
+    const member = members?.get(peerId)
+    if (!members || !member) return undefined
+    members.delete(peerId)
+    this.#forgetUnlessLocal(room, members)
+    return member
+  }
+
+  /** Rooms with a peer of this process, and their members (cluster bookkeeping). */
+  rooms(): IterableIterator<[string, ReadonlyMap<string, Member>]> {
+    return this.#rooms.entries()
+  }
+
   has(room: string): boolean {
     return this.#rooms.has(room)
   }
@@ -68,8 +100,9 @@ export class RoomRegistry {
     const members = this.#rooms.get(room)
     if (!members || members.get(member.peerId) !== member) return []
     members.delete(member.peerId)
-    if (members.size === 0) this.#rooms.delete(room)
-    return [...members.values()]
+    const others = [...members.values()]
+    this.#forgetUnlessLocal(room, members)
+    return others
   }
 
   member(room: string, peerId: string): Member | undefined {
@@ -80,6 +113,13 @@ export class RoomRegistry {
   others(room: string, peerId: string): Member[] {
     const members = this.#rooms.get(room)
     return members ? [...members.values()].filter((m) => m.peerId !== peerId) : []
+  }
+
+  // A room is kept only while a peer of this process is in it: other nodes' peers are a mirror
+  // for routing, which nobody here needs once the last local peer left.
+  #forgetUnlessLocal(room: string, members: Map<string, Member>): void {
+    for (const member of members.values()) if (isLocal(member)) return
+    this.#rooms.delete(room)
   }
 
   listen(room: string, listener: Recipient): void {
@@ -100,7 +140,7 @@ export class RoomRegistry {
 
   stats(): RoomStats {
     let peers = 0
-    for (const members of this.#rooms.values()) peers += members.size
+    for (const members of this.#rooms.values()) for (const member of members.values()) if (isLocal(member)) peers++
     return { rooms: this.#rooms.size, peers }
   }
 }

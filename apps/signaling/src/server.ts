@@ -68,6 +68,25 @@ export async function createSignalingServer(config: SignalingConfig = {}): Promi
   const registry = new RoomRegistry(resolved.maxPeersPerRoom)
   let draining = false
   const metrics = createMetrics({ stats: () => registry.stats(), connections: () => wss.clients.size, draining: () => draining })
+  const identities = new IdentityRegistry()
+  // Loaded only in cluster mode, so the in-memory server never loads ioredis.
+  const cluster = resolved.redisUrl === undefined ? undefined : (await import('./cluster/redis-cluster.js')).createRedisCluster({
+    url: resolved.redisUrl,
+    heartbeatMs: resolved.clusterHeartbeatMs,
+    graceMs: resolved.resumeGraceMs,
+    maxPeersPerRoom: resolved.maxPeersPerRoom,
+    duplicateIdentity: resolved.duplicateIdentity,
+    revocationTtlMs: resolved.resumeTokenTtlMs,
+    maxRevoked: resolved.maxRevokedResumeTokens,
+    registry,
+    evictLocal: (room, identity, peerId) => {
+      const holder = identities.holder(room, identity)
+      if (holder?.session.peerId === peerId) holder.evict()
+    },
+    release: (session) => identities.release(session),
+    metrics,
+    logger,
+  })
   if (resolved.resumeSecretRandom && resolved.resumeGraceMs > 0) {
     logger.warn('no resume secret configured (--resume-secret or --resume-secret-file): a restart of this server rebuilds every call instead of resuming it')
   }
@@ -83,7 +102,8 @@ export async function createSignalingServer(config: SignalingConfig = {}): Promi
       staticDir: resolved.staticDir,
       stats: () => registry.stats(),
       logger,
-      ready: () => !draining && !closing,
+      // Redis unreachable: the node still serves its own peers, but a balancer should prefer others.
+      readiness: () => (draining || closing ? 'draining' : cluster && !cluster.ready() ? 'degraded' : 'ready'),
       metrics: resolved.metricsPublic ? () => metrics.render() : undefined,
       headers: securityHeaders(resolved.publicUrl),
     }),
@@ -111,7 +131,7 @@ export async function createSignalingServer(config: SignalingConfig = {}): Promi
   const policy: ConnectionPolicy = {
     auth,
     duplicateIdentity: resolved.duplicateIdentity,
-    identities: new IdentityRegistry(),
+    identities,
     rateLimits: {
       messagesPerSecond: resolved.maxMessagesPerSecond,
       bytesPerSecond: resolved.maxBytesPerSecond,
@@ -136,6 +156,7 @@ export async function createSignalingServer(config: SignalingConfig = {}): Promi
   let framesSinceSample = 0
   const context = {
     registry,
+    cluster,
     iceServers: createIceServerSource(
       resolved.iceServers,
       resolved.turnSecret === undefined ? undefined : { secret: resolved.turnSecret, urls: resolved.turnUrls, ttlSeconds: resolved.turnTtlSeconds },
@@ -238,6 +259,7 @@ export async function createSignalingServer(config: SignalingConfig = {}): Promi
     })
     clearTimeout(deadline)
     await metricsListener?.close()
+    await cluster?.close()
     logger.debug('closed')
   }
 

@@ -82,6 +82,20 @@ export class Session implements Member {
     for (const frame of this.#queue?.take() ?? []) this.send(frame)
   }
 
+  /**
+   * Cluster mode: another node resumed this session. Ends it here without a `peer-left` (the peer
+   * lives on there) and returns what was queued for it, oldest first, for that node to deliver.
+   * A socket still bound is told it was replaced.
+   */
+  transfer(): { frames: Frame[]; overflowed: boolean } {
+    const overflowed = this.queueOverflowed
+    const frames = this.#queue?.take() ?? []
+    const previous = this.#socket
+    this.end()
+    previous?.replaced()
+    return { frames, overflowed }
+  }
+
   /** Ends the session for good: no more delivery, no pending expiry. */
   end(): void {
     this.#ended = true

@@ -15,8 +15,8 @@ export interface SpawnedServer {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
 }
 
-/** Starts `peerlane-signaling --port 0 …args` and resolves once it prints its URL. */
-export function spawnServer(args: string[], env: Record<string, string> = {}): Promise<SpawnedServer> {
+/** Starts `peerlane-signaling --port 0 …args` and resolves once it prints its URL (within `startupMs`). */
+export function spawnServer(args: string[], env: Record<string, string> = {}, startupMs = 15_000): Promise<SpawnedServer> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', '--port', '0', ...args], {
     cwd: packageDir,
     env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', ...env },
@@ -30,8 +30,8 @@ export function spawnServer(args: string[], env: Record<string, string> = {}): P
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL')
-      reject(new Error(`server did not start within 15 s: ${stderr}`))
-    }, 15_000)
+      reject(new Error(`server did not start within ${startupMs} ms: ${stderr}`))
+    }, startupMs)
     child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
     child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
       stdout += chunk
