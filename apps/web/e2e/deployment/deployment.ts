@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -14,7 +14,7 @@ const SIGNALING_BIN = join(REPO, 'apps/signaling/dist/main.js')
  * docs/deploy.md's cluster example, run as written: Redis, two signaling nodes, coturn and nginx
  * in front, all on loopback. Only these change from the documented text: ports (8081, 8082,
  * 6379, 9101, 9102, 443, 3478 → free ones), `call.example.com` → 127.0.0.1, the certificate and
- * secret paths → a temporary directory, `peerlane-signaling` → this checkout's built bin, and for
+ * secret paths → a temporary directory (`peerlane-signaling` on PATH is this checkout's bin), and for
  * coturn the TLS certificate lines (no TLS listener here) and the loopback deny rule (every
  * participant of the test is on 127.0.0.1).
  */
@@ -33,6 +33,10 @@ export class Deployment {
     const dir = mkdtempSync(join(tmpdir(), 'peerlane-deploy-'))
     const [https, node1, node2, metrics1, metrics2, redisPort, turnPort] = await freePorts(7)
     const ports = { https: https!, nodes: [node1!, node2!] as [number, number], metrics: [metrics1!, metrics2!] as [number, number], redis: redisPort!, turn: turnPort! }
+    // `peerlane-signaling` on PATH, as installing the package puts it there.
+    mkdirSync(join(dir, 'bin'))
+    writeFileSync(join(dir, 'bin', 'peerlane-signaling'), `#!/bin/sh\nexec node "${SIGNALING_BIN}" "$@"\n`)
+    chmodSync(join(dir, 'bin', 'peerlane-signaling'), 0o755)
     const turnSecret = randomBytes(24).toString('base64url')
     writeFileSync(join(dir, 'turn-secret'), turnSecret)
     execFileSync('openssl', [
@@ -55,7 +59,7 @@ export class Deployment {
       [/^log-file=.*$/m, 'log-file=stdout'],
     ])
     writeFileSync(join(dir, 'turnserver.conf'), `${turnConf}\npidfile=${join(dir, 'turnserver.pid')}\nuserdb=${join(dir, 'turndb')}\ncli-password=unused\n`)
-    const turn = new Child('coturn', 'turnserver', ['-c', join(dir, 'turnserver.conf'), '-n'])
+    const turn = new Child('coturn', 'turnserver', ['-c', join(dir, 'turnserver.conf')])
 
     const node = (index: 0 | 1) => {
       const command = substitute(deployDocBlock(`node-${index + 1}`), [
@@ -67,7 +71,7 @@ export class Deployment {
         ['call.example.com:3478', `127.0.0.1:${ports.turn}`],
         [/\b910[12]\b/, String(ports.metrics[index])],
       ])
-      return new Child(`node ${index + 1}`, 'sh', ['-c', `peerlane-signaling() { exec node "${SIGNALING_BIN}" "$@"; }\n${command}`], { cwd: REPO })
+      return new Child(`node ${index + 1}`, 'sh', ['-c', `exec ${command}`], { cwd: REPO, env: { ...process.env, PATH: `${join(dir, 'bin')}:${process.env.PATH ?? ''}` } })
     }
     const nodes: [Child, Child] = [node(0), node(1)]
     await Promise.all([untilListening(ports.nodes[0], nodes[0]), untilListening(ports.nodes[1], nodes[1])])
@@ -127,10 +131,10 @@ http {
     return `ws://127.0.0.1:${this.ports.nodes[index]}/ws`
   }
 
-  /** The node's `peerlane_connections` gauge (open WebSockets), from its metrics listener. */
+  /** The node's `peerlane_signaling_connections` gauge (open WebSockets), from its metrics listener. */
   async connections(index: 0 | 1): Promise<number> {
     const response = await fetch(`http://127.0.0.1:${this.ports.metrics[index]}/metrics`)
-    const match = /^peerlane_connections (\d+)/m.exec(await response.text())
+    const match = /^peerlane_signaling_connections (\d+)/m.exec(await response.text())
     return Number(match?.[1] ?? Number.NaN)
   }
 
