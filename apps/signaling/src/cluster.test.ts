@@ -98,6 +98,15 @@ describe('cluster mode', () => {
     expect(await bob.client.nextOfType('offer')).toEqual({ ...OFFER, from: ada.peerId })
     bob.client.send({ type: 'candidate', candidate: { candidate: 'candidate:1 1 udp 1 127.0.0.1 9 typ host', sdpMid: '0' } })
     expect(await ada.client.nextOfType('candidate')).toMatchObject({ from: bob.peerId, candidate: { sdpMid: '0' } })
+    // The frame crosses Redis as spliced on the sender's node: byte for byte what a peer there gets.
+    const cy = await join(one.url, r)
+    await bob.client.nextOfType('peer-joined')
+    const raw = (client: TestClient) => new Promise<string>((resolve) => client.ws.once('message', (data) => resolve(data.toString())))
+    const [atBob, atCy] = [raw(bob.client), raw(cy.client)]
+    ada.client.send('{"candidate":{"sdpMid":"0","candidate":"candidate:2 1 udp 1 127.0.0.1 9 typ host"},"type":"candidate","from":"x"}')
+    const expected = `{"candidate":{"sdpMid":"0","candidate":"candidate:2 1 udp 1 127.0.0.1 9 typ host"},"type":"candidate","from":"${ada.peerId}"}`
+    expect(await atBob).toBe(expected)
+    expect(await atCy).toBe(expected)
     // A client cannot address a peer of another room through the cluster either.
     const eve = await join(two.url, nextRoom())
     eve.client.send({ ...OFFER, to: ada.peerId })
@@ -192,7 +201,7 @@ describe('cluster mode', () => {
     }
   })
 
-  it('reports the peers of a node that died as left once the grace period is over', { timeout: 90_000 }, async () => {
+  it('reports the peers of a node that died as left once the grace period is over, except those that resumed elsewhere', { timeout: 90_000 }, async () => {
     const survivor = await node()
     const doomed = await spawnServer(['--redis-url', redis.url, '--resume-secret', SECRET, '--cluster-heartbeat-ms', String(HEARTBEAT_MS), '--resume-grace-ms', String(GRACE_MS)], {}, 60_000)
     try {
@@ -200,19 +209,55 @@ describe('cluster mode', () => {
       const r = nextRoom()
       const ada = await join(survivor.url, r)
       const bob = await join(doomed.url, r)
+      const cy = await join(doomed.url, r)
+      await ada.client.nextOfType('peer-joined')
       await ada.client.nextOfType('peer-joined')
       doomed.child.kill('SIGKILL')
       await doomed.exited
       const killedAt = Date.now()
+      // Cy comes back through the survivor under the same id; what its dead node queued is lost.
+      const back = await join(survivor.url, r, { resumeToken: cy.welcome.resumeToken })
+      expect(back.welcome).toMatchObject({ peerId: cy.peerId, resumed: true, queueOverflowed: true })
       expect(await ada.client.nextOfType('peer-left', 5_000)).toEqual({ type: 'peer-left', peerId: bob.peerId, reason: 'disconnected' })
       // Not before its liveness key expired and the grace period ran.
       expect(Date.now() - killedAt).toBeGreaterThanOrEqual(GRACE_MS)
-      // Redis forgot it too: a newcomer on the survivor is told only of Ada.
-      const cy = await join(survivor.url, r)
-      expect(cy.welcome.peers).toEqual([{ peerId: ada.peerId }])
+      await sleep(GRACE_MS + HEARTBEAT_MS * 4)
+      expect(await ada.client.sync()).toEqual([])
+      ada.client.send({ ...OFFER, to: cy.peerId })
+      expect(await back.client.nextOfType('offer')).toMatchObject({ from: ada.peerId })
+      // Redis forgot Bob too: a newcomer is told of Ada and Cy only.
+      const dee = await join(survivor.url, r)
+      expect(dee.welcome.peers.map((p) => p.peerId).sort()).toEqual([ada.peerId, cy.peerId].sort())
     } finally {
       doomed.child.kill('SIGKILL')
     }
+  })
+
+  it('starts without a reachable Redis, degraded, and serves joins on its own', async () => {
+    const lonely = await startServer({ redisUrl: 'redis://127.0.0.1:1', resumeSecret: SECRET, clusterHeartbeatMs: HEARTBEAT_MS })
+    expect(await readiness(lonely.httpUrl, 503)).toEqual({ status: 'degraded' })
+    const r = nextRoom()
+    const ada = await join(lonely.url, r)
+    const bob = await join(lonely.url, r)
+    bob.client.send({ ...OFFER, to: ada.peerId })
+    expect(await ada.client.nextOfType('offer')).toMatchObject({ from: bob.peerId })
+  })
+
+  it('treats a Redis that stops answering as unreachable: degraded, joins admitted alone, then ready again', { timeout: 30_000 }, async () => {
+    const one = await node()
+    const r = nextRoom()
+    const ada = await join(one.url, r)
+    redis.pause()
+    try {
+      expect(await readiness(one.httpUrl, 503)).toEqual({ status: 'degraded' })
+      const bob = await join(one.url, r)
+      expect(bob.welcome.peers).toEqual([{ peerId: ada.peerId }])
+    } finally {
+      redis.resume()
+    }
+    await readiness(one.httpUrl, 200)
+    const cy = await join(one.url, r)
+    expect(cy.welcome.peers).toHaveLength(2)
   })
 
   it('stays up without Redis, reports degraded, serves its own peers, and recovers when Redis returns', async () => {

@@ -379,10 +379,17 @@ export class Connection implements Recipient, SessionSocket {
     if (resumable && registry.member(room, resumable.peerId) instanceof Session) return this.#admitLocally(message, claims)
     const created = !registry.has(room)
     const name = claims?.name ?? message.name
-    const result = await cluster.join({ room, peerId: createPeerId(), resumePeerId: resumable?.peerId, name, identity })
+    // Redis went away since `ready()` said otherwise: admitted by this node alone, as while degraded.
+    const result = await cluster.join({ room, peerId: createPeerId(), resumePeerId: resumable?.peerId, name, identity }).catch(() => undefined)
+    if (this.#state === 'closed' && !result?.ok) return
+    if (!result) return this.#admitLocally(message, claims)
     if (!result.ok) return this.#failJoin(result.code)
+    // Another join with the same resume token won the race on this node: resume its session instead.
+    if (registry.member(room, result.peerId) instanceof Session) return this.#admitLocally(message, claims)
     if (created) policy.joinBudget.take(this.#address)
     if (result.evict && identity !== undefined) this.#evictElsewhere(cluster, room, identity, result.evict)
+    // Now, not after a hand-over: a node found dead meanwhile must not come back from this answer.
+    cluster.mirror(room, result.members)
     // A session another node held comes with the frames queued there (lost with a dead node).
     const handover: Handover | undefined = result.from && (result.from.alive ? await cluster.takeOver(room, result.peerId, result.from.node) : LOST)
     this.#enterClustered(room, result, handover, identity, cluster)
@@ -391,7 +398,6 @@ export class Connection implements Recipient, SessionSocket {
   #enterClustered(room: string, result: Extract<ClusterJoinResult, { ok: true }>, handover: Handover | undefined, identity: string | undefined, cluster: Cluster): void {
     const { registry, policy } = this.#context
     const session = this.#newSession(room, result.peerId, result.name, identity)
-    cluster.mirror(room, result.members)
     registry.add(room, session)
     const queued = handover?.drain() ?? []
     if (identity !== undefined) policy.identities.claim(room, identity, { session, evict: () => this.#evict(session) })

@@ -15,8 +15,12 @@ import type { PeerStreams, RemotePeer } from './remote-peer.js'
 export type ClientState = 'idle' | 'connecting' | 'joined' | 'reconnecting' | 'closed'
 
 export interface PeerlaneClientOptions {
-  /** The signaling server's WebSocket URL, e.g. `wss://example.com/ws`. */
-  readonly url: string
+  /**
+   * The signaling server's WebSocket URL, e.g. `wss://example.com/ws`; or the URLs of several
+   * nodes of one cluster: after a drop each reconnect attempt (with the usual backoff) tries the
+   * next, and resumes the session there.
+   */
+  readonly url: string | readonly string[]
   /** ICE servers to use instead of the ones the server announces in `welcome` (and later renews). */
   readonly iceServers?: RTCIceServer[]
   /** `'relay'` forces every call through TURN (the server's credentials from `welcome`). Default `'all'`. */

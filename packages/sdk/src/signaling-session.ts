@@ -44,7 +44,8 @@ export interface JoinRequest {
 }
 
 export interface SignalingSessionOptions {
-  readonly url: string
+  /** One URL, or several (nodes of one cluster): each reconnect after a drop tries the next. */
+  readonly url: string | readonly string[]
   readonly WebSocket: WebSocketConstructor
   readonly log: Logger
   readonly keepaliveTimeoutMs: number
@@ -106,6 +107,8 @@ export class SignalingSession extends Emitter<SignalingSessionEvents> {
   private outboxBytes = 0
   private outboxOverflowed = false
   private attempt = 0
+  // Which of the URLs the next socket opens: advanced on every drop and failed attempt.
+  private urlIndex = 0
   private timer: ReturnType<typeof setTimeout> | undefined
   private drainDelayMs: number | undefined
 
@@ -170,8 +173,8 @@ export class SignalingSession extends Emitter<SignalingSessionEvents> {
   private async open(): Promise<Welcome> {
     const request = this.request
     if (!request) throw PeerlaneError.invalidState('not joining')
-    const { url, WebSocket, log, keepaliveTimeoutMs } = this.options
-    const socket = new SignalClient(url, WebSocket, log, keepaliveTimeoutMs)
+    const { WebSocket, log, keepaliveTimeoutMs } = this.options
+    const socket = new SignalClient(this.currentUrl(), WebSocket, log, keepaliveTimeoutMs)
     socket.on('message', (message) => this.receive(socket, message))
     socket.on('protocol-error', (error) => this.socketError(socket, error))
     socket.on('close', (code, reason) => this.lost(socket, code, reason))
@@ -292,9 +295,19 @@ export class SignalingSession extends Emitter<SignalingSessionEvents> {
     this.scheduleReconnect()
   }
 
+  private currentUrl(): string {
+    const { url } = this.options
+    if (typeof url === 'string') return url
+    const next = url[this.urlIndex % url.length]
+    if (next === undefined) throw PeerlaneError.invalidState('url is an empty list')
+    return next
+  }
+
   private scheduleReconnect(): void {
     const backoff = this.options.backoff
     if (!backoff) return
+    // The node we were on dropped us or refused the attempt: the next one may be alive.
+    this.urlIndex++
     const delay = this.drainDelayMs ?? backoffDelay(this.attempt, backoff)
     this.drainDelayMs = undefined
     this.attempt++

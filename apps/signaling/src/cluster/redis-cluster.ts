@@ -2,17 +2,17 @@
 // node, liveness keys, the reaping of dead nodes and reconciliation after a Redis outage.
 // Loaded only when `redisUrl` is set (server.ts imports it dynamically).
 import { randomBytes } from 'node:crypto'
-import { encode, type PeerJoined, type PeerLeft } from '@peerlane/protocol'
 import { Redis } from 'ioredis'
 import type { Logger } from 'pino'
 import type { DuplicateIdentityPolicy } from '../config.js'
 import type { ClusterMetrics, Metrics } from '../metrics.js'
-import { isLocal, type Frame, type RoomRegistry } from '../rooms.js'
+import { isLocal, type RoomRegistry } from '../rooms.js'
 import { Session } from '../session.js'
 import type { Cluster, ClusterJoinRequest, ClusterJoinResult, ClusterPeer, Handover } from './cluster.js'
 import { controlEnvelope, deliveryEnvelope, parseEnvelope, type Control } from './envelope.js'
 import { KEYS } from './keys.js'
-import { RemoteMember } from './remote-member.js'
+import { Handovers } from './handovers.js'
+import { RoomMirror } from './room-mirror.js'
 import { JOIN, LEAVE, REAP, REGISTER, REVOKE } from './scripts.js'
 
 export interface RedisClusterOptions {
@@ -40,15 +40,11 @@ export interface RedisClusterOptions {
 const HANDOVER_TIMEOUT_MS = 1_000
 // Liveness keys live this many heartbeats: one late renewal must not declare a node dead.
 const LIVENESS_HEARTBEATS = 3
+// A Redis that accepts connections but stops answering (overloaded, stopped) counts as unreachable
+// after this: a join then falls back to this node alone instead of hanging.
+const COMMAND_TIMEOUT_MS = 2_000
 // A frame is forwarded once at most (to where its peer moved); a second hop means two nodes disagree.
 const MAX_HOPS = 1
-
-interface PendingTakeover {
-  readonly buffered: Frame[]
-  handed: Frame[] | undefined
-  overflowed: boolean
-  resolve: () => void
-}
 
 type Scripted = Redis & {
   peerlaneJoin(...args: (string | number)[]): Promise<(string | number)[]>
@@ -70,25 +66,29 @@ class RedisCluster implements Cluster {
   readonly #sub: Redis
   readonly #metrics: ClusterMetrics
   readonly #log: Logger
+  readonly #mirror: RoomMirror
   readonly #livenessMs: number
   /** Sessions of this node that are cluster members (re-registered after an outage). */
   readonly #sessions = new Set<Session>()
-  readonly #takeovers = new Map<string, PendingTakeover>()
+  readonly #handovers = new Handovers(HANDOVER_TIMEOUT_MS)
   /** When each node was first seen without its liveness key. */
   readonly #deadSince = new Map<string, number>()
   readonly #timer: ReturnType<typeof setInterval>
   #pruneTimer: ReturnType<typeof setTimeout> | undefined
   #down = true
+  // The last liveness renewal failed although the connections look open (Redis hangs).
+  #stalled = false
   #closed = false
 
   constructor(options: RedisClusterOptions) {
     this.#options = options
     this.#log = options.logger.child({ node: this.nodeId })
     this.#livenessMs = options.heartbeatMs * LIVENESS_HEARTBEATS
+    this.#mirror = new RoomMirror(options.registry, (node, room, peerId, frame) => this.#publish(node, deliveryEnvelope(room, peerId, frame, 0, Date.now())))
     this.#metrics = options.metrics.cluster(() => !this.ready())
     const retryStrategy = (attempt: number): number => Math.min(attempt * 100, 2_000)
     // Commands fail at once while Redis is away rather than queue: the node serves locally meanwhile.
-    this.#cmd = new Redis(options.url, { enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy }) as Scripted
+    this.#cmd = new Redis(options.url, { enableOfflineQueue: false, maxRetriesPerRequest: 0, commandTimeout: COMMAND_TIMEOUT_MS, retryStrategy }) as Scripted
     this.#sub = new Redis(options.url, { retryStrategy })
     this.#cmd.defineCommand('peerlaneJoin', { numberOfKeys: 3, lua: JOIN })
     this.#cmd.defineCommand('peerlaneLeave', { numberOfKeys: 3, lua: LEAVE })
@@ -98,16 +98,22 @@ class RedisCluster implements Cluster {
     for (const client of [this.#cmd, this.#sub]) {
       client.on('error', (error: Error) => this.#log.debug({ err: error }, 'redis error'))
       client.on('close', () => this.#lost())
-      client.on('ready', () => this.#connected())
+      client.on('ready', () => this.#reconnected())
     }
     this.#sub.on('messageBuffer', (_channel: Buffer, message: Buffer) => this.#received(message))
     // Subscribed once; ioredis subscribes again on every reconnect.
     this.#sub.subscribe(KEYS.channel(this.nodeId)).catch((error: unknown) => this.#log.warn({ err: error }, 'subscribe failed'))
     this.#timer = setInterval(() => void this.#tick(), options.heartbeatMs)
     this.#timer.unref()
+    // The URL may hold a password: only its host is logged.
+    this.#log.info({ redis: redisHost(options.url) }, 'cluster mode: this node shares rooms through Redis')
   }
 
   ready(): boolean {
+    return this.#connected() && !this.#stalled
+  }
+
+  #connected(): boolean {
     return this.#cmd.status === 'ready' && this.#sub.status === 'ready'
   }
 
@@ -143,28 +149,13 @@ class RedisCluster implements Cluster {
   }
 
   takeOver(room: string, peerId: string, node: string): Promise<Handover> {
-    const key = `${room} ${peerId}`
-    return new Promise((resolve) => {
-      const pending: PendingTakeover = { buffered: [], handed: undefined, overflowed: true, resolve: () => {} }
-      const settle = (): void => {
-        clearTimeout(timer)
-        resolve({
-          overflowed: pending.overflowed,
-          drain: () => {
-            if (this.#takeovers.get(key) === pending) this.#takeovers.delete(key)
-            return [...(pending.handed ?? []), ...pending.buffered]
-          },
-        })
-      }
-      const timer = setTimeout(settle, HANDOVER_TIMEOUT_MS)
-      pending.resolve = settle
-      this.#takeovers.set(key, pending)
-      this.#publish(node, controlEnvelope({ k: 'take', node: this.nodeId, room, peerId }, Date.now()))
-    })
+    const handover = this.#handovers.wait(room, peerId)
+    this.#publish(node, controlEnvelope({ k: 'take', node: this.nodeId, room, peerId }, Date.now()))
+    return handover
   }
 
   mirror(room: string, members: readonly ClusterPeer[]): void {
-    for (const peer of members) if (peer.node !== this.nodeId) this.#remoteUp(room, peer.peerId, peer.name, peer.node)
+    for (const peer of members) if (peer.node !== this.nodeId) this.#mirror.up(room, peer.peerId, peer.name, peer.node)
   }
 
   // ── this node's sessions ───────────────────────────────────────────────────────────────────
@@ -172,7 +163,7 @@ class RedisCluster implements Cluster {
   up(session: Session): void {
     this.#sessions.add(session)
     const control: Control = { k: 'up', node: this.nodeId, room: session.room, peerId: session.peerId, name: session.name }
-    for (const node of this.#nodesIn(session.room)) this.#publish(node, controlEnvelope(control, Date.now()))
+    for (const node of this.#mirror.nodesIn(session.room)) this.#publish(node, controlEnvelope(control, Date.now()))
   }
 
   left(session: Session, reason: 'left' | 'disconnected' | 'replaced'): void {
@@ -182,7 +173,7 @@ class RedisCluster implements Cluster {
       .peerlaneLeave(KEYS.members(room), KEYS.identities(room), KEYS.nodePeers(this.nodeId), this.nodeId, peerId, room)
       .catch((error: unknown) => this.#log.debug({ err: error }, 'leave not recorded (Redis unreachable); reconciled later'))
     const control: Control = { k: 'left', node: this.nodeId, room, peerId, reason }
-    for (const node of this.#nodesIn(room)) this.#publish(node, controlEnvelope(control, Date.now()))
+    for (const node of this.#mirror.nodesIn(room)) this.#publish(node, controlEnvelope(control, Date.now()))
   }
 
   revoke(peerId: string): void {
@@ -208,10 +199,6 @@ class RedisCluster implements Cluster {
 
   // ── routing ────────────────────────────────────────────────────────────────────────────────
 
-  readonly #forward = (node: string, room: string, peerId: string, frame: Frame): void => {
-    this.#publish(node, deliveryEnvelope(room, peerId, frame, 0, Date.now()))
-  }
-
   #publish(node: string, envelope: Buffer): void {
     if (!this.ready()) {
       this.#metrics.crossNode.inc({ direction: 'dropped' })
@@ -235,8 +222,7 @@ class RedisCluster implements Cluster {
   }
 
   #deliver(room: string, peerId: string, frame: Buffer, hops: number): void {
-    const pending = this.#takeovers.get(`${room} ${peerId}`)
-    if (pending) return void pending.buffered.push(frame)
+    if (this.#handovers.hold(room, peerId, frame)) return
     const member = this.#options.registry.member(room, peerId)
     if (!member) return
     if (isLocal(member)) return member.send(frame)
@@ -248,26 +234,17 @@ class RedisCluster implements Cluster {
     const { registry } = this.#options
     switch (control.k) {
       case 'up':
-        if (registry.has(control.room)) this.#remoteUp(control.room, control.peerId, control.name, control.node)
+        // Rooms without a peer of this node are not mirrored here.
+        if (registry.has(control.room)) this.#mirror.up(control.room, control.peerId, control.name, control.node)
         return
-      case 'left': {
-        const member = registry.member(control.room, control.peerId)
-        if (member?.node !== control.node) return
-        registry.remove(control.room, control.peerId)
-        this.#tellLocals(control.room, encode({ type: 'peer-left', peerId: control.peerId, reason: control.reason } satisfies PeerLeft))
-        return
-      }
+      case 'left':
+        return this.#mirror.left(control.room, control.peerId, control.node, control.reason)
       case 'evict':
         return this.#options.evictLocal(control.room, control.identity, control.peerId)
       case 'take':
         return this.#handOver(control.room, control.peerId, control.node)
-      case 'handed': {
-        const pending = this.#takeovers.get(`${control.room} ${control.peerId}`)
-        if (!pending || pending.handed) return
-        pending.handed = control.frames
-        pending.overflowed = control.overflowed
-        return pending.resolve()
-      }
+      case 'handed':
+        return this.#handovers.handed(control.room, control.peerId, control.frames, control.overflowed)
     }
   }
 
@@ -280,8 +257,7 @@ class RedisCluster implements Cluster {
     if (session instanceof Session) {
       this.#sessions.delete(session)
       this.#options.release(session)
-      registry.remove(room, peerId)
-      if (registry.has(room)) registry.add(room, new RemoteMember(peerId, session.name, node, room, this.#forward))
+      this.#mirror.moved(room, peerId, session.name, node)
       const handed = session.transfer()
       frames = handed.frames.map((frame) => frame.toString())
       overflowed = handed.overflowed
@@ -289,44 +265,31 @@ class RedisCluster implements Cluster {
     this.#publish(node, controlEnvelope({ k: 'handed', node: this.nodeId, room, peerId, frames, overflowed }, Date.now()))
   }
 
-  /** Records that `peerId` in `room` lives on `node`; this node's peers hear `peer-joined` if it is new to them. */
-  #remoteUp(room: string, peerId: string, name: string | undefined, node: string): void {
-    const { registry } = this.#options
-    const known = registry.member(room, peerId)
-    if (known && (isLocal(known) || known.node === node)) return
-    registry.add(room, new RemoteMember(peerId, name, node, room, this.#forward))
-    if (!known) this.#tellLocals(room, encode({ type: 'peer-joined', peer: name === undefined ? { peerId } : { peerId, name } } satisfies PeerJoined))
-  }
-
-  #tellLocals(room: string, frame: string): void {
-    for (const member of this.#options.registry.others(room, '')) if (isLocal(member)) member.send(frame)
-  }
-
-  /** The other nodes holding peers in `room`, as this node knows them. */
-  #nodesIn(room: string): Set<string> {
-    const nodes = new Set<string>()
-    for (const member of this.#options.registry.others(room, '')) if (member.node !== undefined) nodes.add(member.node)
-    return nodes
-  }
-
   // ── liveness, dead nodes, outages ──────────────────────────────────────────────────────────
 
   async #tick(): Promise<void> {
-    if (!this.ready() || this.#closed) return
+    if (!this.#connected() || this.#closed) return
     try {
       const started = performance.now()
       await this.#cmd.set(KEYS.alive(this.nodeId), '1', 'PX', this.#livenessMs)
       this.#metrics.redisRoundTrip.observe((performance.now() - started) / 1000)
+      if (this.#stalled) {
+        this.#stalled = false
+        this.#down = false
+        this.#log.info('Redis answers again')
+        // Other nodes may have taken this one for dead meanwhile.
+        await this.#reconcile()
+      }
       await this.#cmd.sadd(KEYS.nodes, this.nodeId)
       await this.#reapDead()
     } catch (error) {
-      this.#log.debug({ err: error }, 'heartbeat failed')
+      if (!this.#stalled) this.#log.warn({ err: error }, 'Redis does not answer: serving this node\'s peers alone until it does')
+      this.#stalled = true
     }
   }
 
   async #reapDead(): Promise<void> {
-    const nodes = new Set(await this.#cmd.smembers(KEYS.nodes))
-    for (const [, members] of this.#options.registry.rooms()) for (const member of members.values()) if (member.node !== undefined) nodes.add(member.node)
+    const nodes = new Set([...(await this.#cmd.smembers(KEYS.nodes)), ...this.#mirror.nodes()])
     nodes.delete(this.nodeId)
     const now = Date.now()
     for (const node of nodes) {
@@ -338,20 +301,9 @@ class RedisCluster implements Cluster {
       this.#deadSince.set(node, since)
       if (now - since < this.#options.graceMs) continue
       this.#log.info({ dead: node }, 'a node stopped renewing its liveness: its peers are gone')
-      this.#forgetNode(node)
+      this.#mirror.forgetNode(node, (room, peerId) => this.#handovers.has(room, peerId))
       await this.#cmd.peerlaneReap(KEYS.nodes, node, 'peerlane:')
       this.#deadSince.delete(node)
-    }
-  }
-
-  /** This node's peers hear that every peer of `node` left. */
-  #forgetNode(node: string): void {
-    const { registry } = this.#options
-    const gone: [string, string][] = []
-    for (const [room, members] of registry.rooms()) for (const member of members.values()) if (member.node === node) gone.push([room, member.peerId])
-    for (const [room, peerId] of gone) {
-      registry.remove(room, peerId)
-      this.#tellLocals(room, encode({ type: 'peer-left', peerId, reason: 'disconnected' } satisfies PeerLeft))
     }
   }
 
@@ -361,7 +313,7 @@ class RedisCluster implements Cluster {
     this.#log.warn('Redis unreachable: serving this node\'s peers alone until it returns')
   }
 
-  #connected(): void {
+  #reconnected(): void {
     if (!this.ready() || this.#closed || !this.#down) return
     this.#down = false
     this.#deadSince.clear()
@@ -374,7 +326,6 @@ class RedisCluster implements Cluster {
    * vanished meanwhile are pruned later, once every live node had time to re-register its own.
    */
   async #reconcile(): Promise<void> {
-    const { registry } = this.#options
     await this.#cmd.set(KEYS.alive(this.nodeId), '1', 'PX', this.#livenessMs)
     await this.#cmd.sadd(KEYS.nodes, this.nodeId)
     // Sessions that ended while Redis was away are still recorded under this node: forget them.
@@ -388,8 +339,7 @@ class RedisCluster implements Cluster {
       const { room } = session
       await this.#cmd.peerlaneRegister(KEYS.members(room), KEYS.identities(room), KEYS.nodePeers(this.nodeId), this.nodeId, session.peerId, session.name ?? '', session.identity ?? '', room)
     }
-    const rooms = [...registry.rooms()].map(([room]) => room)
-    for (const room of rooms) this.mirror(room, parseMembers(flatten(await this.#cmd.hgetall(KEYS.members(room)))))
+    for (const room of this.#mirror.rooms()) this.mirror(room, parseMembers(flatten(await this.#cmd.hgetall(KEYS.members(room)))))
     for (const session of this.#sessions) this.up(session)
     if (this.#sessions.size > 0) this.#log.info({ sessions: this.#sessions.size }, 'reconciled with Redis')
     clearTimeout(this.#pruneTimer)
@@ -399,15 +349,18 @@ class RedisCluster implements Cluster {
 
   /** Other nodes' peers this node still lists but Redis no longer does: they left while it was cut off. */
   async #prune(): Promise<void> {
-    const { registry } = this.#options
-    for (const room of [...registry.rooms()].map(([name]) => name)) {
+    for (const room of this.#mirror.rooms()) {
       const listed = new Set(parseMembers(flatten(await this.#cmd.hgetall(KEYS.members(room)))).map((peer) => peer.peerId))
-      for (const member of registry.others(room, '')) {
-        if (isLocal(member) || listed.has(member.peerId)) continue
-        registry.remove(room, member.peerId)
-        this.#tellLocals(room, encode({ type: 'peer-left', peerId: member.peerId, reason: 'disconnected' } satisfies PeerLeft))
-      }
+      this.#mirror.prune(room, listed)
     }
+  }
+}
+
+function redisHost(url: string): string {
+  try {
+    return new URL(url).host
+  } catch {
+    return '?'
   }
 }
 

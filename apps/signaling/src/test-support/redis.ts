@@ -8,6 +8,10 @@ export interface TestRedis {
   readonly port: number
   /** SIGKILLs the server and resolves once it has exited. */
   kill(): Promise<void>
+  /** SIGSTOPs the server: connections stay open, nothing is answered. */
+  pause(): void
+  /** SIGCONTs a paused server. */
+  resume(): void
   /** Starts it again on the same port (empty: nothing is persisted). */
   restart(): Promise<void>
   stop(): Promise<void>
@@ -22,12 +26,15 @@ export async function startRedis(): Promise<TestRedis> {
     if (child.exitCode !== null || child.signalCode !== null) return
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
     child.kill('SIGKILL')
+    child.kill('SIGCONT')
     await exited
   }
   return {
     url: `redis://127.0.0.1:${port}`,
     port,
     kill,
+    pause: () => void child.kill('SIGSTOP'),
+    resume: () => void child.kill('SIGCONT'),
     async restart() {
       await kill()
       child = await launch(port)
