@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Prepares a fresh Debian 12 + Node 20 machine for Peerlane: the pinned pnpm and the workspace's
 # dependencies from the lockfile. With --test, also the Debian packages the tests drive for real
-# (Chromium for browser tests, Redis, coturn, openssl for test certificates, iproute2/util-linux
-# for the loopback-only namespace).
+# (Chromium for browser tests, Redis, coturn and nginx for the deployment test, openssl for test
+# certificates, iproute2/util-linux for the loopback-only namespace).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,6 +16,7 @@ if [ "${1:-}" = "--test" ]; then
   command -v chromium >/dev/null || need+=(chromium)
   command -v redis-server >/dev/null || need+=(redis-server)
   command -v turnserver >/dev/null || need+=(coturn)
+  command -v nginx >/dev/null || need+=(nginx)
   command -v openssl >/dev/null || need+=(openssl)
   command -v ip >/dev/null || need+=(iproute2)
   command -v unshare >/dev/null || need+=(util-linux)
