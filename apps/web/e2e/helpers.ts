@@ -99,9 +99,9 @@ export async function joinByInvite(
   browser: Browser,
   room: string,
   name?: string,
-  options: { readonly cameraOff?: boolean; readonly muted?: boolean } = {},
+  options: { readonly cameraOff?: boolean; readonly muted?: boolean; readonly origin?: string } = {},
 ): Promise<Participant> {
-  const participant = await openParticipant(browser, `/?room=${room}&debug`)
+  const participant = await openParticipant(browser, `${options.origin ?? ''}/?room=${room}&debug`)
   const { page } = participant
   await expect(page.getByLabel('Room name')).toHaveValue(room)
   if (name !== undefined) await page.getByLabel('Your name').fill(name)
