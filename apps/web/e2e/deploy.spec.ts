@@ -2,6 +2,7 @@ import { chromium, expect, test, type Browser, type Page } from '@playwright/tes
 import WebSocket from 'ws'
 import { CHROMIUM_PATH, chromiumArgs } from '../../../scripts/chromium.mjs'
 import { Deployment } from './deployment/deployment.js'
+import { Child, freePorts, untilListening } from './deployment/process.js'
 import { expectDecodingVideoFrom, joinByInvite, ownPeerId, uniqueRoom, type Participant } from './helpers.js'
 
 // docs/deploy.md's cluster example (Redis, two nodes, nginx over https, coturn), run as written.
@@ -138,5 +139,31 @@ test('a node that never comes back: the survivor reports its stranded peers gone
     expect(await sawLeaving()).toEqual([{ id: peerId, reason: 'disconnected' }])
   } finally {
     await watcher.context.close()
+  }
+})
+
+test('TLS in the server itself (docs/deploy.md §1a): the app and signaling on https/wss, and a call works', async () => {
+  const [port] = await freePorts(1)
+  const { cert, key } = deployment.certificate
+  const bin = new URL('../../signaling/dist/main.js', import.meta.url).pathname
+  const server = new Child('tls node', process.execPath, [bin, '--host', '127.0.0.1', '--port', String(port), '--static-dir', 'dist', '--tls-cert', cert, '--tls-key', key])
+  try {
+    await untilListening(port!, server)
+    const origin = `https://127.0.0.1:${port}`
+    const room = uniqueRoom('tls')
+    const alice = await joinByInvite(browser, room, undefined, { origin })
+    const bob = await joinByInvite(browser, room, undefined, { origin })
+    try {
+      expect(alice.page.url().startsWith('https://')).toBe(true)
+      const aliceId = await ownPeerId(alice.page)
+      const bobId = await ownPeerId(bob.page)
+      await expectDecodingVideoFrom(alice.page, bobId)
+      await expectDecodingVideoFrom(bob.page, aliceId)
+    } finally {
+      await alice.context.close()
+      await bob.context.close()
+    }
+  } finally {
+    await server.stop()
   }
 })

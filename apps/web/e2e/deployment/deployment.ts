@@ -117,6 +117,11 @@ http {
     await untilListening(this.ports.nodes[index], this.nodes[index])
   }
 
+  /** The test's self-signed certificate for 127.0.0.1, and its key (PEM files). */
+  get certificate(): { cert: string; key: string } {
+    return { cert: join(this.dir, 'cert.pem'), key: join(this.dir, 'key.pem') }
+  }
+
   /** The address users open: nginx, over https. */
   get url(): string {
     return `https://127.0.0.1:${this.ports.https}`
