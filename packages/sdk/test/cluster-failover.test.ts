@@ -1,40 +1,30 @@
 // SDK failover across the nodes of a signaling cluster: `url` lists two nodes sharing a real
 // redis-server; the node holding A's socket closes, A reconnects to the other and resumes there.
-import { spawn, type ChildProcess } from 'node:child_process'
-import { connect, createServer } from 'node:net'
 import { createSignalingServer, type SignalingServer } from '@peerlane/signaling'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
+// The signaling suite's own Redis starter (test-only, not part of the package's exports).
+import { startRedis, type TestRedis } from '../../../apps/signaling/src/test-support/redis.js'
 import { PeerlaneClient } from '../src/client.js'
 import { nextEvent } from './helpers.js'
 import { LoopbackPeerConnection } from './werift.js'
 
 const SECRET = 'cluster-failover-test-secret'
-let redis: ChildProcess
-let redisUrl: string
+let redis: TestRedis
 const servers: SignalingServer[] = []
 const clients: PeerlaneClient[] = []
 
 beforeAll(async () => {
-  const port = await freePort()
-  redis = spawn('/usr/bin/redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' })
-  redisUrl = `redis://127.0.0.1:${port}`
-  const deadline = Date.now() + 10_000
-  while (!(await accepts(port))) {
-    if (Date.now() > deadline) throw new Error('redis-server did not start')
-    await new Promise((resolve) => setTimeout(resolve, 20))
-  }
+  redis = await startRedis()
 })
-afterAll(() => {
-  redis.kill('SIGKILL')
-})
+afterAll(() => redis.stop())
 afterEach(async () => {
   for (const client of clients.splice(0)) client.leave()
   await Promise.all(servers.splice(0).map((server) => server.close()))
 })
 
 async function node(): Promise<SignalingServer> {
-  const server = await createSignalingServer({ port: 0, redisUrl, resumeSecret: SECRET, resumeGraceMs: 5_000, clusterHeartbeatMs: 200, shutdownTimeoutMs: 100 })
+  const server = await createSignalingServer({ port: 0, redisUrl: redis.url, resumeSecret: SECRET, resumeGraceMs: 5_000, clusterHeartbeatMs: 200, shutdownTimeoutMs: 100 })
   servers.push(server)
   await expect.poll(async () => (await fetch(`${server.httpUrl}/readyz`)).status, { timeout: 5_000 }).toBe(200)
   return server
@@ -74,25 +64,3 @@ describe('failover across cluster nodes', () => {
     expect(lost).toEqual([])
   })
 })
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number }
-      server.close(() => resolve(port))
-    })
-  })
-}
-
-function accepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1')
-    socket.once('connect', () => {
-      socket.destroy()
-      resolve(true)
-    })
-    socket.once('error', () => resolve(false))
-  })
-}
