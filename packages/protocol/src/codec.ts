@@ -9,7 +9,9 @@ export { ERROR_CODES, ERROR_CODE_LIST, isErrorCode, type ErrorCode } from './err
 export { CLOSE_CODES, CLOSE_CODE_DESCRIPTIONS, type CloseCode, type CloseCodeName } from './close-codes.js'
 export { normalizeName } from './names.js'
 export { SUBPROTOCOLS, subprotocolOf, chooseSubprotocol, type SubprotocolChoice } from './subprotocol.js'
-export { decode, validate, encode, type Sender, type DecodeError, type DecodeResult } from './decode.js'
+// `decodeServer`/`decodePeer` pull in only their sender's schema: a browser bundle that uses them
+// (the SDK) leaves the client messages out; `decode(text, sender)` carries all three.
+export { decode, validate, encode, decodeClient, decodeServer, decodePeer, type Sender, type DecodeError, type DecodeResult } from './decode.js'
 export type {
   Join,
   Leave,

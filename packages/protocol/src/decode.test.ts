@@ -2,7 +2,7 @@ import { Value } from '@sinclair/typebox/value'
 import { describe, expect, it } from 'vitest'
 import { ClientMessage } from './client-messages.js'
 import { decodeChunk, encodeChunk } from './chunk.js'
-import { decode, encode } from './decode.js'
+import { decode, decodeClient, decodePeer, decodeServer, encode } from './decode.js'
 import { PEER_LIMITS } from './limits.js'
 import { SUBPROTOCOLS, chooseSubprotocol } from './subprotocol.js'
 import { isRoomName } from './room-name.js'
@@ -13,6 +13,7 @@ import { ServerMessage } from './server-messages.js'
 import { frozenV1Vectors, invalidVectors, validVectors } from './vectors.js'
 
 const unions = { client: ClientMessage, server: ServerMessage, peer: PeerMessage }
+const decoders = { client: decodeClient, server: decodeServer, peer: decodePeer }
 
 describe('golden vectors', () => {
   it('has vectors of both kinds from every sender', () => {
@@ -37,6 +38,20 @@ describe('golden vectors', () => {
     if (vector.error?.code !== 'bad-json') {
       expect(Value.Check(unions[vector.from], JSON.parse(vector.frame))).toBe(false)
     }
+  })
+})
+
+describe('per-sender decoders', () => {
+  it('give the same result as decode(text, sender) for every vector', () => {
+    for (const vector of [...validVectors(), ...invalidVectors()]) {
+      expect(decoders[vector.from](vector.frame), vector.name).toEqual(decode(vector.frame, vector.from))
+    }
+  })
+
+  it('know only their own sender’s messages', () => {
+    expect(decodeServer('{"type":"join","room":"r"}')).toMatchObject({ ok: false, error: { code: 'unknown-type', path: '/type' } })
+    expect(decodeClient('{"type":"draining"}')).toMatchObject({ ok: false, error: { code: 'unknown-type' } })
+    expect(decodePeer('{"type":"ping","id":1}')).toMatchObject({ ok: false, error: { code: 'unknown-type' } })
   })
 })
 

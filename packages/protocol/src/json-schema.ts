@@ -1,5 +1,6 @@
 import { CLIENT_MESSAGES } from './client-messages.js'
 import { compactSchema } from './compact-schema.js'
+import type { Sender } from './decode-core.js'
 import { ERROR_CODES } from './error-codes.js'
 import { CLOSE_CODES } from './close-codes.js'
 import { PEER_MESSAGES } from './peer-messages.js'
@@ -11,8 +12,12 @@ const SCHEMA_FILE = `protocol.v${PROTOCOL_VERSION}.json`
 /** The file name of the committed JSON Schema, under `schema/`. */
 export const JSON_SCHEMA_FILE = SCHEMA_FILE
 
-/** The file name of the committed annotation-free schema `decode` walks, under `schema/`. */
-export const COMPACT_SCHEMA_FILE = `protocol.v${PROTOCOL_VERSION}.compact.json`
+/** The file names of the committed annotation-free schemas `decode` walks (one per sender), under `schema/`. */
+export const COMPACT_SCHEMA_FILES: Readonly<Record<Sender, string>> = {
+  client: `protocol.v${PROTOCOL_VERSION}.client.compact.json`,
+  server: `protocol.v${PROTOCOL_VERSION}.server.compact.json`,
+  peer: `protocol.v${PROTOCOL_VERSION}.peer.compact.json`,
+}
 
 /**
  * The JSON Schema (draft 2020-12) of every wire message, as committed in
@@ -56,7 +61,7 @@ export function protocolJsonSchemaText(): string {
   return `${JSON.stringify(protocolJsonSchema(), null, 2)}\n`
 }
 
-/** The compact schema file's exact text: one line, derived from the full schema. */
-export function compactJsonSchemaText(): string {
-  return `${JSON.stringify(compactSchema(protocolJsonSchema() as { $defs: Record<string, unknown> }))}\n`
+/** The exact text of `sender`'s compact schema file: one line, derived from the full schema. */
+export function compactJsonSchemaText(sender: Sender): string {
+  return `${JSON.stringify(compactSchema(protocolJsonSchema() as { $defs: Record<string, unknown> }, sender))}\n`
 }

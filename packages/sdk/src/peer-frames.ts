@@ -1,4 +1,4 @@
-import { decode, type DecodeResult, type PeerControlMessage, type PeerFileMessage } from '@peerlane/protocol/codec'
+import { decodePeer, type DecodeResult, type PeerControlMessage, type PeerFileMessage } from '@peerlane/protocol/codec'
 
 // The SDK's receive path for peer-protocol text frames: the protocol's decoder (schemas, limits,
 // over-long frames refused unparsed), plus the one rule it cannot know — which channel a frame
@@ -11,7 +11,7 @@ const CONTROL_TYPES: ReadonlySet<string> = new Set<PeerControlMessage['type']>([
 export function readPeerFrame(channel: 'control', text: string): DecodeResult<PeerControlMessage>
 export function readPeerFrame(channel: 'files', text: string): DecodeResult<PeerFileMessage>
 export function readPeerFrame(channel: PeerChannelName, text: string): DecodeResult<PeerControlMessage | PeerFileMessage> {
-  const result = decode(text, 'peer')
+  const result = decodePeer(text)
   if (!result.ok) return result
   const { type } = result.message
   if (CONTROL_TYPES.has(type) === (channel === 'control')) return result

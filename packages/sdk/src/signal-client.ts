@@ -1,4 +1,4 @@
-import { SUBPROTOCOLS, decode, encode, type ClientMessage, type ServerMessage } from '@peerlane/protocol/codec'
+import { SUBPROTOCOLS, decodeServer, encode, type ClientMessage, type ServerMessage } from '@peerlane/protocol/codec'
 import { Emitter } from './emitter.js'
 import { WS_OPEN, type WebSocketConstructor, type WebSocketLike } from './environment.js'
 import { PeerlaneError } from './errors.js'
@@ -125,7 +125,7 @@ export class SignalClient extends Emitter<SignalClientEvents> {
       this.emit('protocol-error', new PeerlaneError('protocol-error', 'Server sent a binary frame'))
       return
     }
-    const result = decode(data, 'server')
+    const result = decodeServer(data)
     if (!result.ok) {
       this.#log.warn(`invalid frame from server: ${result.error.message}`, result.error.path)
       this.emit('protocol-error', PeerlaneError.protocol(result.error))
