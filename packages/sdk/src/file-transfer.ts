@@ -1,5 +1,6 @@
 // Over 300 lines: both directions of a transfer share one wire state machine (offer, accept, chunks, verdict, stall), kept together.
 import { encodeChunk, PEER_LIMITS, type PeerFileDeclineReason as FileDeclineReason, type PeerFileMessage as FileControlFrame } from '@peerlane/protocol/codec'
+import { drained, watchDrain } from './channel-drain.js'
 import { Emitter } from './emitter.js'
 import { PeerlaneError } from './errors.js'
 import type { Logger } from './logger.js'
@@ -296,6 +297,7 @@ export class PeerFileLink {
       channels.on('chunk', (id, payload) => this.#receiveChunk(id, payload)),
       channels.on('close', () => this.#abortAll(failed('the connection closed', peerId))),
     ]
+    watchDrain(channels.filesChannel)
   }
 
   /** Streams `transfer.file` to this peer as one leg of `transfer`. */
@@ -355,7 +357,7 @@ export class PeerFileLink {
       for (let at = 0; at < block.length; at += CHUNK_PAYLOAD_BYTES) {
         if (entry.cancelled) return { state: 'cancelled', error: cancelled('you', this.peerId) }
         const payload = block.subarray(at, at + CHUNK_PAYLOAD_BYTES)
-        if (!(await this.channels.sendChunk(encodeChunk(id, payload)))) {
+        if (!(await this.#sendChunk(encodeChunk(id, payload)))) {
           return { state: 'failed', error: failed('the connection closed', this.peerId) }
         }
         sent += payload.length
@@ -368,6 +370,19 @@ export class PeerFileLink {
     this.channels.sendFileControl({ type: 'file-end', id, sha256: hash.digestHex() })
     if (await verdict) return { state: 'complete' }
     return { state: 'failed', error: corrupt(this.peerId, 'the receiver’s SHA-256 or size did not match') }
+  }
+
+  /**
+   * Queues one binary chunk, first waiting while the channel holds more than it can drain soon:
+   * without this a large file would pile up in the channel's buffer (and the sender's memory),
+   * and browsers close a channel whose buffer overflows. Resolves false if the channel closed.
+   */
+  async #sendChunk(frame: Uint8Array<ArrayBuffer>): Promise<boolean> {
+    const channel = this.channels.filesChannel
+    await drained(channel)
+    if (channel.readyState !== 'open') return false
+    channel.send(frame)
+    return true
   }
 
   #endLeg(id: number, result: TransferResult): void {

@@ -7,7 +7,6 @@ import {
   type PeerControlMessage,
   type PeerFileMessage,
 } from '@peerlane/protocol/codec'
-import { drained, watchDrain } from './channel-drain.js'
 import { Emitter } from './emitter.js'
 import type { Logger } from './logger.js'
 import { readPeerFrame, type PeerChannelName } from './peer-frames.js'
@@ -57,7 +56,6 @@ export class PeerChannels extends Emitter<PeerChannelsEvents> {
       channel.addEventListener('open', () => this.#checkOpen())
       channel.addEventListener('close', () => this.#markClosed())
     }
-    watchDrain(this.#files)
     this.#control.addEventListener('message', ({ data }) => {
       if (typeof data !== 'string') return this.#refuse(BINARY_ON_CONTROL, 'control')
       const result = readPeerFrame('control', data)
@@ -99,17 +97,9 @@ export class PeerChannels extends Emitter<PeerChannelsEvents> {
     return true
   }
 
-  /**
-   * Queues one binary chunk, first waiting while the channel holds more than it can drain soon:
-   * without this a large file would pile up in the channel's buffer (and the sender's memory),
-   * and browsers close a channel whose buffer overflows. Resolves false if the channel closed.
-   */
-  async sendChunk(frame: Uint8Array<ArrayBuffer>): Promise<boolean> {
-    const channel = this.#files
-    await drained(channel)
-    if (channel.readyState !== 'open') return false
-    channel.send(frame)
-    return true
+  /** @internal The files channel itself, for the files feature's chunks (sent with backpressure there). */
+  get filesChannel(): RTCDataChannel {
+    return this.#files
   }
 
   close(): void {

@@ -63,17 +63,6 @@ export class PeerSession {
     return this.#options.peerId
   }
 
-  /** Sends every track of `stream` to the peer. */
-  addStream(stream: MediaStream): void {
-    for (const track of stream.getTracks()) this.connection.addTrack(track, stream)
-  }
-
-  /** Lets a peer with nothing to send still receive audio and video. */
-  receiveOnly(): void {
-    this.connection.addTransceiver('audio', { direction: 'recvonly' })
-    this.connection.addTransceiver('video', { direction: 'recvonly' })
-  }
-
   /** Applies a relayed offer, answer or candidate, in order with the others. */
   receive(message: RelayedOffer | RelayedAnswer | RelayedCandidate): Promise<void> {
     return this.#enqueue(() => this.#apply(message))
