@@ -2,17 +2,17 @@
 // `basic` is a plain call from the core entry (join with tracks, events, leave; reconnect and
 // resume come with it), `full` is the core and every feature entry (chat, files, stats,
 // video-quality, data). `pnpm bench` reports both; `pnpm test` (bundle-size.test.ts) holds them
-// to CEILINGS, which sit above the issue's targets (10 and 20 KiB) and only stop growth: what
-// stands between is the protocol's decoder (the compact schema with the client definitions —
-// grown by the moderation messages — and file definitions a browser never decodes, and its
-// walker: about 18 KB minified of a 48 KB call), host moderation and safety numbers in the core,
-// and the core itself; see the SDK README, "Size and CSP".
+// to CEILINGS. The full SDK's ceiling is the issue's target (20 KiB); the basic call's sits above
+// its target (10 KiB) and only stops growth. What stands between (see the SDK README, "Size and
+// CSP"): the protocol's validation of what the server and peers send (their compact schemas and
+// the schema walker, about 2.9 KiB of a basic call), the API the core must keep (host moderation,
+// screen share, safety numbers, ICE-server renewal: about 1.5 KiB), and the call itself.
 import { gzipSync } from 'node:zlib'
 import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
 
 export const TARGETS = { basic: 10 * 1024, full: 20 * 1024 }
-export const CEILINGS = { basic: 13 * 1024, full: 21 * 1024 }
+export const CEILINGS = { basic: 12.5 * 1024, full: 20 * 1024 }
 
 const sdk = fileURLToPath(new URL('../src/index.ts', import.meta.url))
 const entries = ['chat', 'files', 'stats', 'video-quality', 'data'].map((name) => fileURLToPath(new URL(`../src/entries/${name}.ts`, import.meta.url)))

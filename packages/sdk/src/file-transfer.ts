@@ -184,8 +184,10 @@ export interface IncomingControls {
 export class IncomingFileTransfer extends FileTransfer {
   #received: Blob | undefined
 
-  constructor(id: string, readonly from: string, name: string, size: number, mimeType: string, private readonly controls: IncomingControls) {
+  readonly #controls: IncomingControls
+  constructor(id: string, readonly from: string, name: string, size: number, mimeType: string, controls: IncomingControls) {
     super(id, name, size, mimeType, 'offered')
+    this.#controls = controls
   }
 
   /** The verified file, typed `application/octet-stream`, once `state` is `complete`. */
@@ -197,17 +199,17 @@ export class IncomingFileTransfer extends FileTransfer {
   accept(): void {
     if (this.state !== 'offered') return
     this.start()
-    this.controls.accept()
+    this.#controls.accept()
   }
 
   /** Turns the offer down (the sender's transfer ends with `transfer-declined`); only while `offered`. */
   decline(): void {
-    if (this.state === 'offered') this.controls.cancel()
+    if (this.state === 'offered') this.#controls.cancel()
   }
 
   /** Declines while offered, stops the transfer while active. */
   cancel(): void {
-    this.controls.cancel()
+    this.#controls.cancel()
   }
 
   /** @internal */
@@ -249,14 +251,16 @@ class StallWatch {
   #last = 0
   #timer: ReturnType<typeof setTimeout> | undefined
 
-  constructor(
-    private readonly ms: number,
-    private readonly onStall: () => void,
-  ) {}
+  readonly #ms: number
+  readonly #onStall: () => void
+  constructor(ms: number, onStall: () => void) {
+    this.#ms = ms
+    this.#onStall = onStall
+  }
 
   touch(): void {
     this.#last = Date.now()
-    if (this.#timer === undefined) this.#arm(this.ms)
+    if (this.#timer === undefined) this.#arm(this.#ms)
   }
 
   stop(): void {
@@ -267,10 +271,10 @@ class StallWatch {
   #arm(delay: number): void {
     this.#timer = setTimeout(() => {
       const quiet = Date.now() - this.#last
-      if (quiet >= this.ms) {
+      if (quiet >= this.#ms) {
         this.#timer = undefined
-        this.onStall()
-      } else this.#arm(this.ms - quiet)
+        this.#onStall()
+      } else this.#arm(this.#ms - quiet)
     }, delay)
   }
 }
@@ -285,13 +289,17 @@ export class PeerFileLink {
   readonly #receiving = new Map<number, Receiving>()
   readonly #disposers: Array<() => void>
 
-  constructor(
-    private readonly peerId: string,
-    private readonly channels: PeerChannels,
-    private readonly limits: FileLimits,
-    private readonly onIncoming: (transfer: IncomingFileTransfer) => void,
-    private readonly log: Logger,
-  ) {
+  readonly #peerId: string
+  readonly #channels: PeerChannels
+  readonly #limits: FileLimits
+  readonly #onIncoming: (transfer: IncomingFileTransfer) => void
+  readonly #log: Logger
+  constructor(peerId: string, channels: PeerChannels, limits: FileLimits, onIncoming: (transfer: IncomingFileTransfer) => void, log: Logger) {
+    this.#peerId = peerId
+    this.#channels = channels
+    this.#limits = limits
+    this.#onIncoming = onIncoming
+    this.#log = log
     this.#disposers = [
       channels.on('file-control', (frame) => this.#handle(frame)),
       channels.on('chunk', (id, payload) => this.#receiveChunk(id, payload)),
@@ -305,21 +313,21 @@ export class PeerFileLink {
     const id = this.#nextId++
     // A sender stuck reading its file, on a channel that never drains, or awaiting a verdict that
     // never comes would hold the leg forever: no progress for `stallTimeoutMs` ends it.
-    const stall = new StallWatch(this.limits.stallTimeoutMs, () => {
-      this.channels.sendFileControl({ type: 'file-cancel', id, side: 'sender', reason: 'stalled' })
-      this.#endLeg(id, { state: 'failed', error: stalled(this.peerId, this.limits.stallTimeoutMs) })
+    const stall = new StallWatch(this.#limits.stallTimeoutMs, () => {
+      this.#channels.sendFileControl({ type: 'file-cancel', id, side: 'sender', reason: 'stalled' })
+      this.#endLeg(id, { state: 'failed', error: stalled(this.#peerId, this.#limits.stallTimeoutMs) })
     })
     const entry: Sending = { transfer, cancelled: false, answer: undefined, verdict: undefined, stall }
     this.#sending.set(id, entry)
     transfer.addCanceller(() => {
       if (!this.#sending.has(id) || entry.cancelled) return
       entry.cancelled = true
-      this.channels.sendFileControl({ type: 'file-cancel', id, side: 'sender' })
-      this.#endLeg(id, { state: 'cancelled', error: cancelled('you', this.peerId) })
+      this.#channels.sendFileControl({ type: 'file-cancel', id, side: 'sender' })
+      this.#endLeg(id, { state: 'cancelled', error: cancelled('you', this.#peerId) })
     })
     void this.#stream(id, entry).then(
       (result) => this.#endLeg(id, result),
-      (cause: unknown) => this.#endLeg(id, { state: 'failed', error: failed('the file could not be read', this.peerId, cause) }),
+      (cause: unknown) => this.#endLeg(id, { state: 'failed', error: failed('the file could not be read', this.#peerId, cause) }),
     )
   }
 
@@ -339,13 +347,13 @@ export class PeerFileLink {
     const name = truncateText(transfer.name, PEER_LIMITS.fileNameLength) || 'file'
     const mimeType = MIME_TYPE.test(transfer.mimeType) ? transfer.mimeType : ''
     const answer = new Promise<true | FileDeclineReason>((resolve) => (entry.answer = resolve))
-    if (!this.channels.sendFileControl({ type: 'file-offer', id, name, size: transfer.size, mimeType })) {
-      return { state: 'failed', error: PeerlaneError.channelUnavailable(this.peerId) }
+    if (!this.#channels.sendFileControl({ type: 'file-offer', id, name, size: transfer.size, mimeType })) {
+      return { state: 'failed', error: PeerlaneError.channelUnavailable(this.#peerId) }
     }
     // The receiver's person may take their time to decide: no stall clock runs before the answer.
     const accepted = await answer
-    if (entry.cancelled) return { state: 'cancelled', error: cancelled('you', this.peerId) }
-    if (accepted !== true) return { state: 'cancelled', error: declined(this.peerId, accepted) }
+    if (entry.cancelled) return { state: 'cancelled', error: cancelled('you', this.#peerId) }
+    if (accepted !== true) return { state: 'cancelled', error: declined(this.#peerId, accepted) }
     entry.stall.touch()
     const hash = new Sha256()
     const readBytes = CHUNK_PAYLOAD_BYTES * READ_CHUNKS
@@ -355,21 +363,21 @@ export class PeerFileLink {
       const block = new Uint8Array(await transfer.file.slice(offset, offset + readBytes).arrayBuffer())
       hash.update(block)
       for (let at = 0; at < block.length; at += CHUNK_PAYLOAD_BYTES) {
-        if (entry.cancelled) return { state: 'cancelled', error: cancelled('you', this.peerId) }
+        if (entry.cancelled) return { state: 'cancelled', error: cancelled('you', this.#peerId) }
         const payload = block.subarray(at, at + CHUNK_PAYLOAD_BYTES)
         if (!(await this.#sendChunk(encodeChunk(id, payload)))) {
-          return { state: 'failed', error: failed('the connection closed', this.peerId) }
+          return { state: 'failed', error: failed('the connection closed', this.#peerId) }
         }
         sent += payload.length
         entry.stall.touch()
-        transfer.legProgress(this.peerId, sent)
+        transfer.legProgress(this.#peerId, sent)
       }
     }
-    if (entry.cancelled) return { state: 'cancelled', error: cancelled('you', this.peerId) }
+    if (entry.cancelled) return { state: 'cancelled', error: cancelled('you', this.#peerId) }
     const verdict = new Promise<boolean>((resolve) => (entry.verdict = resolve))
-    this.channels.sendFileControl({ type: 'file-end', id, sha256: hash.digestHex() })
+    this.#channels.sendFileControl({ type: 'file-end', id, sha256: hash.digestHex() })
     if (await verdict) return { state: 'complete' }
-    return { state: 'failed', error: corrupt(this.peerId, 'the receiver’s SHA-256 or size did not match') }
+    return { state: 'failed', error: corrupt(this.#peerId, 'the receiver’s SHA-256 or size did not match') }
   }
 
   /**
@@ -378,7 +386,7 @@ export class PeerFileLink {
    * and browsers close a channel whose buffer overflows. Resolves false if the channel closed.
    */
   async #sendChunk(frame: Uint8Array<ArrayBuffer>): Promise<boolean> {
-    const channel = this.channels.filesChannel
+    const channel = this.#channels.filesChannel
     await drained(channel)
     if (channel.readyState !== 'open') return false
     channel.send(frame)
@@ -393,7 +401,7 @@ export class PeerFileLink {
     entry.cancelled = true
     entry.answer?.('declined')
     entry.verdict?.(false)
-    entry.transfer.legEnded(this.peerId, result)
+    entry.transfer.legEnded(this.#peerId, result)
   }
 
   #handle(frame: FileControlFrame): void {
@@ -414,11 +422,11 @@ export class PeerFileLink {
         const entry = this.#sending.get(frame.id)
         if (entry?.verdict) entry.verdict(frame.ok)
         // A receiver may give up before the end (e.g. more bytes than announced).
-        else if (!frame.ok) this.#endLeg(frame.id, { state: 'failed', error: corrupt(this.peerId, 'the receiver rejected it') })
+        else if (!frame.ok) this.#endLeg(frame.id, { state: 'failed', error: corrupt(this.#peerId, 'the receiver rejected it') })
         return
       }
       case 'file-cancel': {
-        const error = frame.reason === 'stalled' ? stalled(this.peerId, this.limits.stallTimeoutMs) : cancelled('the other side', this.peerId)
+        const error = frame.reason === 'stalled' ? stalled(this.#peerId, this.#limits.stallTimeoutMs) : cancelled('the other side', this.#peerId)
         const state = frame.reason === 'stalled' ? 'failed' : 'cancelled'
         if (frame.side === 'receiver') this.#endLeg(frame.id, { state, error })
         else this.#endIncoming(frame.id, { state, error })
@@ -430,33 +438,33 @@ export class PeerFileLink {
   #offered(id: number, name: string, size: number, mimeType: string): void {
     if (this.#receiving.has(id)) return
     const refusal: FileDeclineReason | undefined =
-      size > this.limits.maxIncomingBytes ? 'too-large' : this.#receiving.size >= this.limits.maxIncomingPerPeer ? 'too-many' : undefined
+      size > this.#limits.maxIncomingBytes ? 'too-large' : this.#receiving.size >= this.#limits.maxIncomingPerPeer ? 'too-many' : undefined
     if (refusal) {
-      this.log.info(`file offer from ${this.peerId} declined: ${refusal}`)
-      this.channels.sendFileControl({ type: 'file-decline', id, reason: refusal })
+      this.#log.info(`file offer from ${this.#peerId} declined: ${refusal}`)
+      this.#channels.sendFileControl({ type: 'file-decline', id, reason: refusal })
       return
     }
-    const transfer = new IncomingFileTransfer(`${this.peerId}/${id}`, this.peerId, name, size, mimeType, {
+    const transfer = new IncomingFileTransfer(`${this.#peerId}/${id}`, this.#peerId, name, size, mimeType, {
       accept: () => {
         const entry = this.#receiving.get(id)
         if (!entry) return
-        this.channels.sendFileControl({ type: 'file-accept', id })
+        this.#channels.sendFileControl({ type: 'file-accept', id })
         entry.stall.touch()
       },
       cancel: () => {
         const entry = this.#receiving.get(id)
         if (!entry) return
         const offeredOnly = entry.transfer.state === 'offered'
-        this.channels.sendFileControl(offeredOnly ? { type: 'file-decline', id, reason: 'declined' } : { type: 'file-cancel', id, side: 'receiver' })
-        this.#endIncoming(id, { state: 'cancelled', error: cancelled('you', this.peerId) })
+        this.#channels.sendFileControl(offeredOnly ? { type: 'file-decline', id, reason: 'declined' } : { type: 'file-cancel', id, side: 'receiver' })
+        this.#endIncoming(id, { state: 'cancelled', error: cancelled('you', this.#peerId) })
       },
     })
-    const stall = new StallWatch(this.limits.stallTimeoutMs, () => {
-      this.channels.sendFileControl({ type: 'file-cancel', id, side: 'receiver', reason: 'stalled' })
-      this.#endIncoming(id, { state: 'failed', error: stalled(this.peerId, this.limits.stallTimeoutMs) })
+    const stall = new StallWatch(this.#limits.stallTimeoutMs, () => {
+      this.#channels.sendFileControl({ type: 'file-cancel', id, side: 'receiver', reason: 'stalled' })
+      this.#endIncoming(id, { state: 'failed', error: stalled(this.#peerId, this.#limits.stallTimeoutMs) })
     })
     this.#receiving.set(id, { transfer, hash: new Sha256(), parts: [], folded: [], bytes: 0, stall })
-    this.onIncoming(transfer)
+    this.#onIncoming(transfer)
   }
 
   #endIncoming(id: number, result: TransferResult, file?: Blob): void {
@@ -496,14 +504,14 @@ export class PeerFileLink {
       this.#reject(id, 'SHA-256 mismatch')
       return
     }
-    this.channels.sendFileControl({ type: 'file-received', id, ok: true })
+    this.#channels.sendFileControl({ type: 'file-received', id, ok: true })
     // Never the claimed type: a `text/html` blob opened from the app would run in its origin.
     const file = new Blob([...entry.folded, new Blob(entry.parts)], { type: RECEIVED_FILE_TYPE })
     this.#endIncoming(id, { state: 'complete' }, file)
   }
 
   #reject(id: number, why: string): void {
-    this.channels.sendFileControl({ type: 'file-received', id, ok: false })
-    this.#endIncoming(id, { state: 'failed', error: corrupt(this.peerId, why) })
+    this.#channels.sendFileControl({ type: 'file-received', id, ok: false })
+    this.#endIncoming(id, { state: 'failed', error: corrupt(this.#peerId, why) })
   }
 }

@@ -40,31 +40,34 @@ export interface ModerationHost {
  * `not-permitted` before anything is sent; the server would refuse them too.
  */
 export class RoomModeration {
-  private current: RoomControlState = { locked: false, hosts: [], waiting: [] }
+  #current: RoomControlState = { locked: false, hosts: [], waiting: [] }
   // A server older than capabilities sends none: it enforces nothing, so everything is allowed.
-  private granted: readonly Capability[] = CAPABILITIES
+  #granted: readonly Capability[] = CAPABILITIES
 
-  constructor(private readonly host: ModerationHost) {}
+  readonly #host: ModerationHost
+  constructor(host: ModerationHost) {
+    this.#host = host
+  }
 
   get state(): RoomControlState {
-    return this.current
+    return this.#current
   }
 
   get capabilities(): readonly Capability[] {
-    return this.granted
+    return this.#granted
   }
 
   get isHost(): boolean {
-    const self = this.host.selfId()
-    return self !== undefined && this.current.hosts.includes(self)
+    const self = this.#host.selfId()
+    return self !== undefined && this.#current.hosts.includes(self)
   }
 
   welcomed(welcome: Welcome): void {
-    this.granted = welcome.capabilities ?? CAPABILITIES
+    this.#granted = welcome.capabilities ?? CAPABILITIES
   }
 
   may(capability: Capability): boolean {
-    return this.granted.includes(capability)
+    return this.#granted.includes(capability)
   }
 
   /** Throws `not-permitted` unless the session holds `capability`. */
@@ -75,47 +78,47 @@ export class RoomModeration {
   handle(message: RoomControlMessage): void {
     switch (message.type) {
       case 'waiting':
-        return this.host.emit('waiting', { peerId: message.peerId, timeoutMs: message.timeoutMs })
+        return this.#host.emit('waiting', { peerId: message.peerId, timeoutMs: message.timeoutMs })
       case 'knock':
-        return this.host.emit('knock', message.peer)
+        return this.#host.emit('knock', message.peer)
       case 'knock-ended':
-        return this.host.emit('knock-ended', { peerId: message.peerId, outcome: message.outcome, by: message.by })
+        return this.#host.emit('knock-ended', { peerId: message.peerId, outcome: message.outcome, by: message.by })
       case 'room-state':
-        this.current = { locked: message.locked, hosts: message.hosts, waiting: message.waiting ?? [] }
-        return this.host.emit('room-state', this.current)
+        this.#current = { locked: message.locked, hosts: message.hosts, waiting: message.waiting ?? [] }
+        return this.#host.emit('room-state', this.#current)
       case 'mute-requested':
         // Only ever towards mute: a request can never turn a microphone on.
-        this.host.muteMicrophone()
-        return this.host.emit('mute-requested', { from: message.from })
+        this.#host.muteMicrophone()
+        return this.#host.emit('mute-requested', { from: message.from })
     }
   }
 
   lock(locked: boolean): void {
-    this.act('lock', { type: 'lock', locked })
+    this.#act('lock', { type: 'lock', locked })
   }
 
   admit(peerId: string): void {
-    this.act('admit', { type: 'admit', peer: peerId })
+    this.#act('admit', { type: 'admit', peer: peerId })
   }
 
   deny(peerId: string): void {
-    this.act('deny', { type: 'deny', peer: peerId })
+    this.#act('deny', { type: 'deny', peer: peerId })
   }
 
   remove(peerId: string): void {
-    this.act('remove', { type: 'remove', peer: peerId })
+    this.#act('remove', { type: 'remove', peer: peerId })
   }
 
   askToMute(peerId: string): void {
-    this.act('askToMute', { type: 'ask-mute', peer: peerId })
+    this.#act('askToMute', { type: 'ask-mute', peer: peerId })
   }
 
   makeHost(peerId: string): void {
-    this.act('makeHost', { type: 'make-host', peer: peerId })
+    this.#act('makeHost', { type: 'make-host', peer: peerId })
   }
 
-  private act(action: string, message: ClientMessage): void {
+  #act(action: string, message: ClientMessage): void {
     if (!this.isHost) throw new PeerlaneError('not-permitted', `${action}() is for hosts of the room`)
-    this.host.send(message)
+    this.#host.send(message)
   }
 }
