@@ -36,16 +36,19 @@ export function decodePeer(text: string): DecodeResult<PeerMessage> {
   return decodeWith(schemasOf(peerSchema), text, PEER_LIMITS.textFrameLength)
 }
 
+// Only `decode` and `validate` reference every sender's schema (a bundler drops these tables
+// with them when unused).
+const DECODERS = { client: decodeClient, server: decodeServer, peer: decodePeer }
+const SCHEMAS = { client: clientSchema, server: serverSchema, peer: peerSchema }
+
 /** Parses one frame's text and validates it as a message from `sender`; returns the message or the first precise error. */
 export function decode<S extends Sender>(text: string, sender: S): DecodeResult<MessageOf<S>> {
-  const decoders = { client: decodeClient, server: decodeServer, peer: decodePeer }
-  return decoders[sender](text) as DecodeResult<MessageOf<S>>
+  return DECODERS[sender](text) as DecodeResult<MessageOf<S>>
 }
 
 /** Validates an already-parsed value as a message from `sender`. */
 export function validate<S extends Sender>(value: unknown, sender: S): DecodeResult<MessageOf<S>> {
-  const schemas = { client: clientSchema, server: serverSchema, peer: peerSchema }
-  return validateWith(schemasOf(schemas[sender]), value)
+  return validateWith(schemasOf(SCHEMAS[sender]), value)
 }
 
 /** Serialises a message for the wire: one JSON text frame. */
