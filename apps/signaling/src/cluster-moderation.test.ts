@@ -6,8 +6,8 @@ import { CLOSE_CODES } from '@peerlane/protocol'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { mintToken } from './auth.js'
 import type { SignalingConfig } from './config.js'
-import type { Received, TestClient } from './test-support/client.js'
-import { GRACE_MS, clusterNode, clusterNodeArgs, join, readiness } from './test-support/cluster.js'
+import { connect, type Received } from './test-support/client.js'
+import { clusterNode, clusterNodeArgs, join, readiness } from './test-support/cluster.js'
 import { knock, roomState } from './test-support/moderation.js'
 import { startRedis, type TestRedis } from './test-support/redis.js'
 import { spawnServer } from './test-support/spawned-server.js'
@@ -100,9 +100,9 @@ describe('cluster moderation: the waiting room', () => {
     dan.client.send({ type: 'leave' })
     eve.client.ws.close()
     await eve.client.closed
-    const ended = [await ada.client.nextOfType('knock-ended'), await ada.client.nextOfType('knock-ended'), await ada.client.nextOfType('knock-ended')]
-    expect(ended).toEqual(
-      expect.arrayContaining([
+    const ended = [await ada.client.nextOfType('knock-ended'), await ada.client.nextOfType('knock-ended')]
+    expect(new Set(ended)).toEqual(
+      new Set([
         { type: 'knock-ended', peerId: dan.peerId, outcome: 'left' },
         { type: 'knock-ended', peerId: eve.peerId, outcome: 'left' },
       ]),
@@ -217,7 +217,7 @@ describe('cluster moderation: hosts', () => {
       doomed.child.kill('SIGKILL')
       await doomed.exited
       expect(await bob.client.nextOfType('peer-left', 5_000)).toEqual({ type: 'peer-left', peerId: ada.peerId, reason: 'disconnected' })
-      for (const { client } of [bob, cy]) expect(await roomState(client, (s) => s.hosts.includes(bob.peerId), GRACE_MS * 10)).toMatchObject({ hosts: [bob.peerId] })
+      for (const { client } of [bob, cy]) expect(await roomState(client, (s) => s.hosts.includes(bob.peerId))).toMatchObject({ hosts: [bob.peerId] })
       bob.client.send({ type: 'lock', locked: true })
       expect(await roomState(cy.client, (s) => s.locked)).toEqual({ type: 'room-state', locked: true, hosts: [bob.peerId] })
     } finally {
@@ -270,3 +270,33 @@ describe('cluster moderation: host actions', () => {
     expect(ofType(await ada.client.sync(), 'peer-left')).toEqual([])
   })
 })
+
+describe('cluster moderation: Redis restarted empty', () => {
+  it('gets the lock and the hosts back from the nodes, and later changes still reach every node', { timeout: 30_000 }, async () => {
+    const [one, two] = await twoNodes()
+    const r = nextRoom()
+    const { ada, cy } = await lockedAcross(one, two, r)
+    // Versions the nodes have seen run ahead of what a restarted Redis would count from.
+    for (let i = 0; i < 10; i++) {
+      ada.client.send({ type: 'lock', locked: i % 2 === 1 })
+      await roomState(cy.client, (s) => s.locked === (i % 2 === 1))
+    }
+    await redis.restart()
+    await readiness(one.httpUrl, 200)
+    await readiness(two.httpUrl, 200)
+    await expect.poll(async () => (await knockOrJoin(two.url, r)).type).toBe('waiting')
+    const seen = cy.client.received.length
+    ada.client.send({ type: 'lock', locked: false })
+    await expect.poll(() => ofType(cy.client.received.slice(seen), 'room-state').at(-1)).toEqual({ type: 'room-state', locked: false, hosts: [ada.peerId] })
+  })
+})
+
+/** What a join of `room` through `url` gets first: `waiting` or `welcome` (the client leaves again). */
+async function knockOrJoin(url: string, room: string): Promise<Received> {
+  const client = await connect(url)
+  client.send({ type: 'join', room })
+  const answer = await client.next((m) => m.type === 'waiting' || m.type === 'welcome')
+  client.send({ type: 'leave' })
+  await client.sync()
+  return answer
+}

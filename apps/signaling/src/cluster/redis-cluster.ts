@@ -561,7 +561,7 @@ class RedisCluster implements Cluster {
       const moderation = registry.moderation(room)
       const host = moderation?.isHost(peerId) ? (session.capabilities.includes('room-admin') ? 'admin' : 'host') : ''
       const locked = (moderation?.locked ?? this.#options.lockNewRooms) ? '1' : '0'
-      await this.#cmd.peerlaneRegister(KEYS.members(room), KEYS.identities(room), KEYS.nodePeers(this.nodeId), this.nodeId, peerId, session.name ?? '', session.identity ?? '', room, PREFIX, locked, host)
+      await this.#cmd.peerlaneRegister(KEYS.members(room), KEYS.identities(room), KEYS.nodePeers(this.nodeId), this.nodeId, peerId, session.name ?? '', session.identity ?? '', room, PREFIX, locked, host, this.#byArrival())
     }
     for (const room of this.#mirror.rooms()) {
       this.mirror(room, parseMembers(flatten(await this.#cmd.hgetall(KEYS.members(room)))))

@@ -216,12 +216,14 @@ return withMembers({1, changed and 1 or 0, cjson.encode(snapshot(prefix, room))}
 /**
  * Reconciliation after Redis came back: (re-)records a session of this node, no limits applied
  * (it is in its room already), with the lock and host role this node last knew, so that a Redis
- * restarted empty gets them back. KEYS: members, identities, this node's peers set.
- * ARGV: node, peer id, name ('' none), identity ('' none), room, key prefix, locked ('1'/'0'),
- * host kind ('admin'/'host'/'' none).
+ * restarted empty gets them back. In open mode a room has one host: a role is restored only
+ * into a room that has none (another node may have passed it on meanwhile).
+ * KEYS: members, identities, this node's peers set. ARGV: node, peer id, name ('' none),
+ * identity ('' none), room, key prefix, locked ('1'/'0'), host kind ('admin'/'host'/'' none),
+ * hosts by arrival ('1'/'0').
  */
 export const REGISTER = `${MODERATION}
-local node, peer, name, identity, room, prefix, locked, kind = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8]
+local node, peer, name, identity, room, prefix, locked, kind, byArrival = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8], ARGV[9]
 local held = redis.call('HGET', KEYS[1], peer)
 local entry = {n = node, a = held and cjson.decode(held).a or nextSeq(prefix, room)}
 if name ~= '' then entry.m = name end
@@ -232,7 +234,10 @@ end
 redis.call('HSET', KEYS[1], peer, cjson.encode(entry))
 redis.call('SADD', KEYS[3], room .. ' ' .. peer)
 redis.call('HSETNX', roomKey(prefix, room, 'state'), 'locked', locked)
-if kind ~= '' and redis.call('HSETNX', roomKey(prefix, room, 'hosts'), peer, entry.a .. ':' .. kind) == 1 then bump(prefix, room) end
+local hosts = roomKey(prefix, room, 'hosts')
+if kind ~= '' and (byArrival ~= '1' or redis.call('HLEN', hosts) == 0) and redis.call('HSETNX', hosts, peer, entry.a .. ':' .. kind) == 1 then
+  bump(prefix, room)
+end
 return 1
 `
 
