@@ -132,6 +132,11 @@ describe('cluster moderation: the waiting room', () => {
       mintToken({ secret: AUTH_SECRET, room: r, identity, ttlSeconds: 60, ...(capabilities ? { capabilities: capabilities as never } : {}) })
     const first = await join(one.url, r, { token: await token('first', ['room-admin']) })
     const second = await join(two.url, r, { token: await token('second', ['room-admin']) })
+    // The other node's members hear of the new host after they heard it joined.
+    await roomState(first.client, (s) => s.hosts.length === 2)
+    const order = first.client.received.map((m) => (m.type === 'room-state' ? `hosts:${m.hosts.length}` : m.type))
+    expect(order.indexOf('peer-joined')).toBeLessThan(order.indexOf('hosts:2'))
+    expect(await roomState(second.client)).toEqual({ type: 'room-state', locked: false, hosts: [first.peerId, second.peerId], waiting: [] })
     first.client.send({ type: 'lock', locked: true })
     await roomState(second.client, (s) => s.locked)
     const hosts = [first, second]

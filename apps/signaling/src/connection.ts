@@ -495,9 +495,9 @@ export class Connection implements Recipient, SessionSocket {
     this.#welcome(session, result.resumed, handover?.overflowed ?? false)
     for (const frame of queued) session.send(frame)
     // Moved from another node: the room knows the peer already, only where it lives changed.
+    // Everyone hears a new host, after `peer-joined` (other nodes with `up`); otherwise only the joiner hears the room state.
     if (handover) cluster.up(session)
-    else this.#announce(session, false)
-    // Everyone hears a new host; otherwise only the joiner hears the room state.
+    else this.#announce(session, false, result.hostsChanged ? result.moderation : undefined)
     const moderation = registry.moderation(room)
     moderation?.apply(result.moderation, result.hostsChanged ? BROADCAST : undefined)
     if (!result.hostsChanged) moderation?.resumed(session)
@@ -792,10 +792,10 @@ export class Connection implements Recipient, SessionSocket {
 
   // Peers on other nodes hear of it through their node (cluster mode); a tutorial client that
   // joined by relaying stays known to its own node only.
-  #announce(session: Session, implicit: boolean): void {
+  #announce(session: Session, implicit: boolean, moderation?: ModerationSnapshot): void {
     const frame = encode({ type: 'peer-joined', peer: peerInfo(session) } satisfies PeerJoined)
     for (const other of this.#context.registry.others(session.room, session.peerId)) if (isLocal(other)) other.send(frame)
-    if (!implicit) this.#context.cluster?.up(session)
+    if (!implicit) this.#context.cluster?.up(session, moderation)
   }
 
   #end(session: Session, reason: PeerLeftReason): void {

@@ -89,8 +89,11 @@ export interface Cluster {
   takeOver(room: string, peerId: string, node: string): Promise<Handover>
   /** Brings this node's view of `room` in line with `members` (a join's answer). */
   mirror(room: string, members: readonly ClusterPeer[]): void
-  /** `session` of this node is in its room now: the other nodes with peers there hear of it. */
-  up(session: Session): void
+  /**
+   * `session` of this node is in its room now: the other nodes with peers there hear of it, and
+   * of `moderation` after it when its join made it a host.
+   */
+  up(session: Session, moderation?: ModerationSnapshot): void
   /**
    * `session` of this node ended: Redis forgets it, the other nodes' peers hear `peer-left`
    * (`removedBy` the host that removed it) and, if it was the last host, everyone the new one.

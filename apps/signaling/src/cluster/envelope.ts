@@ -12,8 +12,11 @@ import type { ClusterPeer } from './cluster.js'
 
 /** Control messages between nodes; `node` is always the sender's id. */
 export type Control =
-  /** A peer of `node` is in `room` (joined, resumed there, or re-registered after a Redis outage). */
-  | { readonly k: 'up'; readonly node: string; readonly room: string; readonly peerId: string; readonly name?: string | undefined }
+  /**
+   * A peer of `node` is in `room` (joined, resumed there, or re-registered after a Redis outage);
+   * `state` when its join made it a host (members hear `room-state` after `peer-joined`).
+   */
+  | { readonly k: 'up'; readonly node: string; readonly room: string; readonly peerId: string; readonly name?: string | undefined; readonly state?: ModerationSnapshot | undefined }
   /** A peer of `node` left `room` for good. */
   | { readonly k: 'left'; readonly node: string; readonly room: string; readonly peerId: string; readonly reason: 'left' | 'disconnected' | 'replaced'; readonly by?: string | undefined }
   /** `room`'s moderation changed: this node's members hear what `event` says. */

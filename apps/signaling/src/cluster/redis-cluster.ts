@@ -189,8 +189,6 @@ class RedisCluster implements Cluster {
     const [name, resumed, fromNode, fromAlive, evictPeer, evictNode, hostsChanged, state, ...flat] = rest
     const members = parseMembers(flat)
     const moderation = this.#snapshot(state)
-    // This node tells its own members once the joiner is one of them (the connection applies it).
-    if (hostsChanged === '1') this.#moderated(room, nodesOf(members), moderation, { e: 'state' }, false)
     return {
       ok: true,
       peerId: peerId as string,
@@ -216,9 +214,9 @@ class RedisCluster implements Cluster {
 
   // ── this node's sessions ───────────────────────────────────────────────────────────────────
 
-  up(session: Session): void {
+  up(session: Session, moderation?: ModerationSnapshot): void {
     this.#sessions.add(session)
-    const control: Control = { k: 'up', node: this.nodeId, room: session.room, peerId: session.peerId, name: session.name }
+    const control: Control = { k: 'up', node: this.nodeId, room: session.room, peerId: session.peerId, name: session.name, state: moderation }
     for (const node of this.#mirror.nodesIn(session.room)) this.#publish(node, controlEnvelope(control, Date.now()))
   }
 
@@ -243,7 +241,7 @@ class RedisCluster implements Cluster {
   // ── moderation ─────────────────────────────────────────────────────────────────────────────
 
   withdraw(room: string, peerId: string): void {
-    void this.#endKnock(room, peerId, 'left')
+    this.#endKnock(room, peerId, 'left').catch((error: unknown) => this.#log.error({ err: error }, 'failed to end a knock'))
   }
 
   async moderate(room: string, by: string, action: HostAction): Promise<HostRefusal | undefined> {
@@ -292,7 +290,9 @@ class RedisCluster implements Cluster {
 
   /** Holds this node's knock until a host answers (`admitted`/`denied` from any node) or it times out. */
   #wait(room: string, peerId: string, knocker: ClusterKnocker): void {
-    const timer = setTimeout(() => void this.#endKnock(room, peerId, 'timed-out'), this.#options.knockTimeoutMs)
+    const timer = setTimeout(() => {
+      this.#endKnock(room, peerId, 'timed-out').catch((error: unknown) => this.#log.error({ err: error }, 'failed to end a knock'))
+    }, this.#options.knockTimeoutMs)
     timer.unref()
     this.#waiting.set(`${room} ${peerId}`, { knocker, timer })
   }
@@ -348,20 +348,23 @@ class RedisCluster implements Cluster {
     waiting.knocker.turnedAway('denied')
   }
 
-  /**
-   * `room`'s moderation changed: the nodes with members there hear it, and this node's members
-   * too unless `here` is false (the caller tells them itself).
-   */
-  #moderated(room: string, nodes: Iterable<string>, state: ModerationSnapshot, event: ModerationEvent, here = true): void {
+  /** `room`'s moderation changed: the nodes with members there hear it, and this node's members. */
+  #moderated(room: string, nodes: Iterable<string>, state: ModerationSnapshot, event: ModerationEvent): void {
     const control: Control = { k: 'mod', node: this.nodeId, room, state, event }
     for (const node of nodes) if (node !== this.nodeId) this.#publish(node, controlEnvelope(control, Date.now()))
-    if (here) this.#options.registry.moderation(room)?.apply(state, event)
+    this.#options.registry.moderation(room)?.apply(state, event)
   }
 
   /** Sends `control` to `node`: this node's own are handled at once. */
   #send(node: string, control: Control): void {
     if (node === this.nodeId) this.#control(control)
     else this.#publish(node, controlEnvelope(control, Date.now()))
+  }
+
+  /** Another node's snapshot of `room`: this node's members hear what `event` says. */
+  #moderation(room: string, state: ModerationSnapshot, event: ModerationEvent | undefined): void {
+    this.#version = Math.max(this.#version, state.version)
+    this.#options.registry.moderation(room)?.apply(state, event)
   }
 
   #snapshot(json: string | undefined): ModerationSnapshot {
@@ -433,13 +436,14 @@ class RedisCluster implements Cluster {
     switch (control.k) {
       case 'up':
         // Rooms without a peer of this node are not mirrored here.
-        if (registry.has(control.room)) this.#mirror.up(control.room, control.peerId, control.name, control.node)
+        if (!registry.has(control.room)) return
+        this.#mirror.up(control.room, control.peerId, control.name, control.node)
+        if (control.state) this.#moderation(control.room, control.state, { e: 'state' })
         return
       case 'left':
         return this.#mirror.left(control.room, control.peerId, control.node, control.reason, control.by)
       case 'mod':
-        this.#version = Math.max(this.#version, control.state.version)
-        return registry.moderation(control.room)?.apply(control.state, control.event)
+        return this.#moderation(control.room, control.state, control.event)
       case 'admitted':
         return this.#admitted(control)
       case 'denied':
