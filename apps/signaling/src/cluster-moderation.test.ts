@@ -209,7 +209,7 @@ describe('cluster moderation: hosts', () => {
     expect(await roomState(eve.client, (s) => !s.locked)).toEqual({ type: 'room-state', locked: false, hosts: [cy.peerId] })
   })
 
-  it('passes the role on when the host\'s node is killed, once its peers are reported gone', { timeout: 90_000 }, async () => {
+  it('passes the role on when the host\'s node is killed, once its peers are reported gone; its knocks end', { timeout: 90_000 }, async () => {
     const survivor = await node()
     const doomed = await spawnServer(clusterNodeArgs(redis.url), {}, 60_000)
     try {
@@ -219,12 +219,21 @@ describe('cluster moderation: hosts', () => {
       const bob = await join(survivor.url, r)
       const cy = await join(survivor.url, r)
       expect(await roomState(cy.client)).toMatchObject({ hosts: [ada.peerId] })
+      // Another room, whose host is on the survivor, has a knock waiting on the doomed node.
+      const r2 = nextRoom()
+      const dee = await join(survivor.url, r2)
+      dee.client.send({ type: 'lock', locked: true })
+      await roomState(dee.client, (s) => s.locked)
+      const knocker = await knock(doomed.url, r2)
+      await dee.client.nextOfType('knock')
       doomed.child.kill('SIGKILL')
       await doomed.exited
       expect(await bob.client.nextOfType('peer-left', 5_000)).toEqual({ type: 'peer-left', peerId: ada.peerId, reason: 'disconnected' })
       for (const { client } of [bob, cy]) expect(await roomState(client, (s) => s.hosts.includes(bob.peerId))).toMatchObject({ hosts: [bob.peerId] })
       bob.client.send({ type: 'lock', locked: true })
       expect(await roomState(cy.client, (s) => s.locked)).toEqual({ type: 'room-state', locked: true, hosts: [bob.peerId] })
+      expect(await dee.client.nextOfType('knock-ended')).toEqual({ type: 'knock-ended', peerId: knocker.peerId, outcome: 'left' })
+      expect(await roomState(dee.client, (s) => s.waiting?.length === 0)).toMatchObject({ waiting: [] })
     } finally {
       doomed.child.kill('SIGKILL')
     }

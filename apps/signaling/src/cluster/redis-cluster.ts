@@ -367,8 +367,9 @@ class RedisCluster implements Cluster {
     this.#options.registry.moderation(room)?.apply(state, event)
   }
 
-  #snapshot(json: string | undefined): ModerationSnapshot {
-    const snapshot = parseSnapshot(json)
+  /** A script's snapshot: its JSON text, or already parsed (inside REAP's answer). */
+  #snapshot(json: string | undefined, parsed: unknown = json === undefined ? {} : JSON.parse(json)): ModerationSnapshot {
+    const snapshot = parseSnapshot(parsed)
     this.#version = Math.max(this.#version, snapshot.version)
     return snapshot
   }
@@ -521,7 +522,7 @@ class RedisCluster implements Cluster {
   /** What reaping a dead node changed (this run only): its knocks ended, hosts passed on. */
   #reaped(json: string): void {
     for (const { r: room, c: hostsChanged, e: ended, s: state, n: nodes } of parseReaped(json)) {
-      const snapshot = this.#snapshot(JSON.stringify(state))
+      const snapshot = this.#snapshot(undefined, state)
       for (const peerId of ended) this.#moderated(room, nodes, snapshot, { e: 'ended', ended: { type: 'knock-ended', peerId, outcome: 'left' } })
       if (hostsChanged) this.#moderated(room, nodes, snapshot, { e: 'state' })
     }
@@ -600,8 +601,8 @@ function refusal(status: string | undefined): HostRefusal {
 }
 
 /** A snapshot as the scripts encode it (cjson writes an empty list as `{}`). */
-function parseSnapshot(json: string | undefined): ModerationSnapshot {
-  const raw = (json === undefined ? {} : JSON.parse(json)) as { v?: unknown; l?: unknown; h?: unknown; w?: unknown }
+function parseSnapshot(parsed: unknown): ModerationSnapshot {
+  const raw = (parsed ?? {}) as { v?: unknown; l?: unknown; h?: unknown; w?: unknown }
   const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : [])
   return {
     version: typeof raw.v === 'number' ? raw.v : 0,
