@@ -209,6 +209,18 @@ describe('cluster moderation: hosts', () => {
     expect(await roomState(eve.client, (s) => !s.locked)).toEqual({ type: 'room-state', locked: false, hosts: [cy.peerId] })
   })
 
+  it('passes the role on when the host\'s node shuts down, once the grace period is over', async () => {
+    const [survivor, stopped] = await twoNodes()
+    const r = nextRoom()
+    const ada = await join(stopped.url, r)
+    const bob = await join(survivor.url, r)
+    const cy = await join(survivor.url, r)
+    expect(await roomState(cy.client)).toMatchObject({ hosts: [ada.peerId] })
+    await stopped.close()
+    expect(await bob.client.nextOfType('peer-left', 5_000)).toEqual({ type: 'peer-left', peerId: ada.peerId, reason: 'disconnected' })
+    for (const { client } of [bob, cy]) expect(await roomState(client, (s) => s.hosts.includes(bob.peerId))).toMatchObject({ hosts: [bob.peerId] })
+  })
+
   it('passes the role on when the host\'s node is killed, once its peers are reported gone; its knocks end', { timeout: 90_000 }, async () => {
     const survivor = await node()
     const doomed = await spawnServer(clusterNodeArgs(redis.url), {}, 60_000)
