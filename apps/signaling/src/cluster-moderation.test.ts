@@ -82,6 +82,21 @@ describe('cluster moderation: the waiting room', () => {
     expect(await ada.client.nextOfType('knock')).toEqual({ type: 'knock', peer: { peerId: bob.peerId } })
   })
 
+  it('in token mode, keeps knocks from any node waiting in a hostless locked room until a room-admin arrives; bounds them cluster-wide', async () => {
+    const [one, two] = await twoNodes({ authSecret: AUTH_SECRET, lockRooms: true, maxWaitingPerRoom: 1 })
+    const r = nextRoom()
+    const token = (identity: string, capabilities?: string[]) =>
+      mintToken({ secret: AUTH_SECRET, room: r, identity, ttlSeconds: 60, ...(capabilities ? { capabilities: capabilities as never } : {}) })
+    const bob = await knock(two.url, r, { token: await token('bob') })
+    const extra = await connect(one.url)
+    extra.send({ type: 'join', room: r, token: await token('extra') })
+    expect(await extra.nextOfType('error')).toMatchObject({ code: 'room-full', ref: 'join' })
+    const admin = await join(one.url, r, { token: await token('admin', ['room-admin']) })
+    expect(await roomState(admin.client)).toEqual({ type: 'room-state', locked: true, hosts: [admin.peerId], waiting: [{ peerId: bob.peerId }] })
+    admin.client.send({ type: 'admit', peer: bob.peerId })
+    expect(await bob.client.nextOfType('welcome')).toMatchObject({ peerId: bob.peerId, peers: [{ peerId: admin.peerId }], capabilities: ['publish-audio', 'publish-video', 'share-screen', 'send-files'] })
+  })
+
   it('turns a knock away with denied from a host on the other node; a knock withdrawn or closed ends once', async () => {
     const [one, two] = await twoNodes()
     const r = nextRoom()
