@@ -1,9 +1,11 @@
 // The Lua scripts of cluster mode. Each runs atomically in Redis, so every cluster-wide rule
-// (room size, duplicate identity, revocation, who holds a session) is checked and applied in one
-// step: two nodes admitting joins at once can never both see a free place.
+// (room size, duplicate identity, revocation, who holds a session, the lock, who is host, who
+// waits) is checked and applied in one step: two nodes admitting joins at once can never both
+// see a free place, and two hosts answering one knock can never both end it.
 //
-// Scripts build the per-node keys they touch from the prefix they are given: cluster mode needs
-// one Redis (with replicas if wanted), not a Redis Cluster, where such keys could sit on other shards.
+// Scripts build the per-node and per-room keys they touch from the prefix they are given (the
+// names of keys.ts): cluster mode needs one Redis (with replicas if wanted), not a Redis Cluster,
+// where such keys could sit on other shards.
 
 /**
  * Room moderation in Redis, prepended to the scripts that read or change it. Per room:
