@@ -256,7 +256,7 @@ export class RoomModeration {
   #toHosts(frame: Frame): void {
     for (const peerId of this.#hosts.keys()) {
       const host = this.#members.get(peerId)
-      if (host?.node === undefined) host?.send(frame)
+      if (host && host.node === undefined) host.send(frame)
     }
   }
 }
