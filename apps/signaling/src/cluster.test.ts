@@ -8,13 +8,11 @@ import { mintToken } from './auth.js'
 import { parseCliArgs } from './cli-args.js'
 import type { SignalingConfig } from './config.js'
 import { connect, startServer, type TestClient } from './test-support/client.js'
+import { CLUSTER_SECRET as SECRET, GRACE_MS, HEARTBEAT_MS, clusterNode, clusterNodeArgs, drop, join, readiness } from './test-support/cluster.js'
 import { startRedis, type TestRedis } from './test-support/redis.js'
 import { spawnServer } from './test-support/spawned-server.js'
 
-const SECRET = 'a-resume-secret-every-node-shares'
 const AUTH_SECRET = 'an-auth-secret-of-at-least-32-characters!'
-const HEARTBEAT_MS = 100
-const GRACE_MS = 400
 const OFFER = { type: 'offer', sdp: { type: 'offer', sdp: 'v=0\r\n' } }
 
 let redis: TestRedis
@@ -28,35 +26,7 @@ afterAll(async () => {
   await redis.stop()
 })
 
-async function node(config: SignalingConfig = {}) {
-  const server = await startServer({ redisUrl: redis.url, resumeSecret: SECRET, clusterHeartbeatMs: HEARTBEAT_MS, resumeGraceMs: GRACE_MS, ...config })
-  await readiness(server.httpUrl, 200)
-  return server
-}
-
-/** Waits until `/readyz` answers `status`; returns its body. */
-async function readiness(httpUrl: string, status: number): Promise<unknown> {
-  const deadline = Date.now() + 5_000
-  for (;;) {
-    const response = await fetch(`${httpUrl}/readyz`)
-    const body: unknown = await response.json()
-    if (response.status === status) return body
-    if (Date.now() > deadline) throw new Error(`/readyz stayed ${response.status} ${JSON.stringify(body)}`)
-    await sleep(20)
-  }
-}
-
-async function join(url: string, roomName: string, extra: Record<string, unknown> = {}) {
-  const client = await connect(url)
-  client.send({ type: 'join', room: roomName, ...extra })
-  const welcome = await client.nextOfType('welcome')
-  return { client, welcome, peerId: welcome.peerId }
-}
-
-async function drop(client: TestClient): Promise<void> {
-  client.ws.terminate()
-  await client.closed
-}
+const node = (config: SignalingConfig = {}) => clusterNode(redis.url, config)
 
 describe('cluster mode configuration', () => {
   it('is set by --redis-url or PEERLANE_REDIS_URL', () => {
@@ -67,10 +37,6 @@ describe('cluster mode configuration', () => {
   it('refuses to start without a shared resume secret, or with a URL that is not redis://', async () => {
     await expect(startServer({ redisUrl: redis.url })).rejects.toMatchObject({ code: 'PEERLANE_ERR_CONFIG', field: 'resumeSecret' })
     await expect(startServer({ redisUrl: 'http://127.0.0.1:6379', resumeSecret: SECRET })).rejects.toMatchObject({ code: 'PEERLANE_ERR_CONFIG', field: 'redisUrl' })
-  })
-
-  it('refuses locked rooms: a lock held by one node would not stop joins on another', async () => {
-    await expect(startServer({ redisUrl: redis.url, resumeSecret: SECRET, lockRooms: true })).rejects.toMatchObject({ code: 'PEERLANE_ERR_CONFIG', field: 'lockRooms' })
   })
 })
 
@@ -90,13 +56,6 @@ describe('cluster mode', () => {
     // Rooms and peers per node: the other node's peers are not counted here.
     const health = (await (await fetch(`${one.httpUrl}/healthz`)).json()) as { peers: number }
     expect(health.peers).toBe(2)
-  })
-
-  it('refuses host actions, which are not cluster-wide yet', async () => {
-    const one = await node()
-    const ada = await join(one.url, nextRoom())
-    ada.client.send({ type: 'lock', locked: true })
-    expect(await ada.client.nextOfType('error')).toMatchObject({ code: 'not-permitted', ref: 'lock', message: 'Host actions are not available in cluster mode yet' })
   })
 
   it('relays offers and candidates between nodes, stamped with the sender id by its own node', async () => {
@@ -214,7 +173,7 @@ describe('cluster mode', () => {
 
   it('reports the peers of a node that died as left once the grace period is over, except those that resumed elsewhere', { timeout: 90_000 }, async () => {
     const survivor = await node()
-    const doomed = await spawnServer(['--redis-url', redis.url, '--resume-secret', SECRET, '--cluster-heartbeat-ms', String(HEARTBEAT_MS), '--resume-grace-ms', String(GRACE_MS)], {}, 60_000)
+    const doomed = await spawnServer(clusterNodeArgs(redis.url), {}, 60_000)
     try {
       await readiness(doomed.httpUrl, 200)
       const r = nextRoom()

@@ -110,8 +110,6 @@ function checkClusterConfig(config: ResolvedConfig): ConfigError | undefined {
   if (!/^rediss?:$/.test(urlProtocol(redisUrl) ?? '')) return new ConfigError('redisUrl', `must be a redis:// or rediss:// URL, got "${redisUrl.replace(/\/\/[^@/]*@/, '//…@')}"`)
   // A token signed by one node must verify on every other, or no session could move between them.
   if (config.resumeSecretRandom) return new ConfigError('resumeSecret', 'must be set (the same on every node) in cluster mode, e.g. with --resume-secret-file')
-  // Locks and knocks live in one process: another node would let newcomers straight in.
-  if (config.lockRooms) return new ConfigError('lockRooms', 'is not available in cluster mode yet: a lock held by one node would not stop joins on another')
   return undefined
 }
 

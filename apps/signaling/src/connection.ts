@@ -17,7 +17,7 @@ import {
 } from '@peerlane/protocol'
 import type { Logger } from 'pino'
 import { WebSocket, type RawData } from 'ws'
-import type { Cluster, ClusterJoinResult, Handover } from './cluster/cluster.js'
+import type { Cluster, ClusterJoinResult, ClusterKnocker, ClusterPeer, Handover, HostAction } from './cluster/cluster.js'
 import type { ConnectionBudget } from './connection-budget.js'
 import type { AuthFailureReason, AuthResult, RoomTokenClaims } from './auth.js'
 import { limitKey } from './client-address.js'
@@ -30,7 +30,7 @@ import { grantExceeded } from './media-grant.js'
 import { errorFrame, type ErrorDetail } from './messages.js'
 import type { ConnectionPolicy } from './policy.js'
 import type { ResumeClaims, ResumeTokens } from './resume-token.js'
-import type { AdmitRefusal, Knocker } from './room-moderation.js'
+import type { AdmitRefusal, Knocker, ModerationSnapshot } from './room-moderation.js'
 import { relay, type ReceivedFrame } from './router.js'
 import { createPeerId, isLocal, peerInfo, type Frame, type JoinResult, type Recipient, type RoomRegistry } from './rooms.js'
 import { Session, type SessionSocket } from './session.js'
@@ -72,6 +72,7 @@ export const IMPLICIT_ROOM = 'default'
 const TEXT_FRAME = { binary: false } as const
 const TO_LOBBY = { toLobby: true } as const
 const TO_MEMBERS = { toLobby: false } as const
+const BROADCAST = { e: 'state' } as const
 // What a session brings from a node that died holding it: nothing, and the client must renegotiate.
 const LOST: Handover = { overflowed: true, drain: () => [] }
 
@@ -85,9 +86,13 @@ export type ConnectionState = 'lobby' | 'waiting' | 'joined' | 'closed'
 /** A knock in progress: who this connection will be once admitted. */
 interface Knock {
   readonly room: string
-  readonly knocker: Knocker
+  /** The id it will have once admitted (already told to it in `waiting`). */
+  readonly peerId: string
+  readonly name: string | undefined
   readonly identity: string | undefined
   readonly capabilities: readonly Capability[]
+  /** Held in Redis (cluster mode), not in this process's room registry. */
+  readonly clustered: boolean
 }
 
 /** Messages a waiting client may send: anything else could reach or probe the room. */
@@ -168,7 +173,7 @@ export class Connection implements Recipient, SessionSocket {
   }
 
   #logBindings(): Record<string, string> {
-    const member = this.#membership?.session ?? this.#knock?.knocker
+    const member = this.#membership?.session ?? this.#knock
     const room = this.#membership?.session.room ?? this.#knock?.room
     return member && room ? { remote: this.#remote, room, peerId: member.peerId } : { remote: this.#remote }
   }
@@ -349,7 +354,7 @@ export class Connection implements Recipient, SessionSocket {
       case 'remove':
       case 'ask-mute':
       case 'make-host':
-        return void this.#moderate(message)
+        return this.#moderate(message)
     }
   }
 
@@ -441,8 +446,18 @@ export class Connection implements Recipient, SessionSocket {
     if (resumable && registry.member(room, resumable.peerId) instanceof Session) return this.#admitLocally(message, claims)
     const created = !registry.has(room)
     const name = claims?.name ?? message.name
+    const capabilities = claims?.capabilities ?? DEFAULT_CAPABILITIES
+    const knocker: ClusterKnocker = {
+      admitted: (by, members, moderation) => this.#admittedClustered(by, members, moderation, cluster),
+      turnedAway: (code) => this.#turnedAway(code),
+    }
+    const request = { room, peerId: createPeerId(), resumePeerId: resumable?.peerId, name, identity, admin: capabilities.includes('room-admin'), knocker }
     // Redis went away since `ready()` said otherwise: admitted by this node alone, as while degraded.
-    const result = await cluster.join({ room, peerId: createPeerId(), resumePeerId: resumable?.peerId, name, identity }).catch(() => undefined)
+    const result = await cluster.join(request).catch(() => undefined)
+    if (result?.ok === 'waiting') {
+      if (this.#state === 'closed') return cluster.withdraw(room, result.peerId)
+      return this.#wait({ room, peerId: result.peerId, name, identity, capabilities, clustered: true }, created)
+    }
     if (this.#state === 'closed' && !result?.ok) return
     if (!result) return this.#admitLocally(message, claims)
     if (!result.ok) return this.#failJoin(result.code)
@@ -454,7 +469,7 @@ export class Connection implements Recipient, SessionSocket {
     cluster.mirror(room, result.members)
     // A session another node held comes with the frames queued there (lost with a dead node).
     const handover: Handover | undefined = result.from && (result.from.alive ? await cluster.takeOver(room, result.peerId, result.from.node) : LOST)
-    this.#enterClustered(room, result, handover, identity, claims?.capabilities ?? DEFAULT_CAPABILITIES, cluster)
+    this.#enterClustered(room, result, handover, identity, capabilities, cluster)
   }
 
   #enterClustered(
@@ -480,10 +495,34 @@ export class Connection implements Recipient, SessionSocket {
     this.#welcome(session, result.resumed, handover?.overflowed ?? false)
     for (const frame of queued) session.send(frame)
     // Moved from another node: the room knows the peer already, only where it lives changed.
+    // Everyone hears a new host, after `peer-joined` (other nodes with `up`); otherwise only the joiner hears the room state.
     if (handover) cluster.up(session)
-    else this.#announce(session, false)
-    registry.moderation(room)?.arrived(session, capabilities.includes('room-admin'))
+    else this.#announce(session, false, result.hostsChanged ? result.moderation : undefined)
+    const moderation = registry.moderation(room)
+    moderation?.apply(result.moderation, result.hostsChanged ? BROADCAST : undefined)
+    if (!result.hostsChanged) moderation?.resumed(session)
     this.#log.debug({ resumed: result.resumed, moved: handover !== undefined }, 'joined through the cluster')
+  }
+
+  /** A host on any node admitted this connection's knock (cluster mode): Redis lists it as a member already. */
+  #admittedClustered(by: string, members: readonly ClusterPeer[], snapshot: ModerationSnapshot, cluster: Cluster): boolean {
+    const knock = this.#knock
+    if (!knock || this.#state !== 'waiting') return false
+    const { registry, policy } = this.#context
+    const { room, peerId, name, identity, capabilities } = knock
+    const session = this.#newSession(room, peerId, name, identity, capabilities)
+    registry.add(room, session)
+    cluster.mirror(room, members)
+    if (identity !== undefined) policy.identities.claim(room, identity, { session, evict: () => this.#evict(session) })
+    this.#knock = undefined
+    this.#enter(session, false)
+    this.#log.debug({ by }, 'admitted')
+    this.#welcome(session, false)
+    this.#announce(session, false)
+    const moderation = registry.moderation(room)
+    moderation?.apply(snapshot)
+    moderation?.resumed(session)
+    return true
   }
 
   #evictElsewhere(cluster: Cluster, room: string, identity: string, evict: { peerId: string; node: string }): void {
@@ -496,7 +535,7 @@ export class Connection implements Recipient, SessionSocket {
 
   /** Knocks on a locked room: the client waits (`waiting`), hearing nothing of the room, until a host answers. */
   #knockOn(room: string, name: string | undefined, identity: string | undefined, capabilities: readonly Capability[]): void {
-    const { registry, policy, knockTimeoutMs } = this.#context
+    const { registry, policy } = this.#context
     // Refused now rather than at admission, so a knock never evicts anyone.
     if (identity !== undefined && policy.duplicateIdentity === 'reject' && policy.identities.holder(room, identity)) {
       return this.#failJoin('identity-in-use')
@@ -508,7 +547,7 @@ export class Connection implements Recipient, SessionSocket {
       turnedAway: (code) => this.#turnedAway(code),
     }
     const created = !registry.has(room)
-    this.#knock = { room, knocker, identity, capabilities }
+    this.#knock = { room, peerId: knocker.peerId, name, identity, capabilities, clustered: false }
     this.#setState('waiting')
     const result = registry.knock(room, knocker)
     if (!result.ok) {
@@ -516,19 +555,26 @@ export class Connection implements Recipient, SessionSocket {
       this.#setState('lobby')
       return this.#failJoin(result.code)
     }
-    if (created) policy.joinBudget.take(this.#address)
+    this.#wait(this.#knock, created)
+  }
+
+  /** The knock is registered (here or in Redis): the client hears `waiting`. */
+  #wait(knock: Knock, created: boolean): void {
+    this.#knock = knock
+    this.#setState('waiting')
+    if (created) this.#context.policy.joinBudget.take(this.#address)
     this.#log.debug('knocked')
-    this.deliver(encode({ type: 'waiting', peerId: knocker.peerId, timeoutMs: knockTimeoutMs } satisfies Waiting))
+    this.deliver(encode({ type: 'waiting', peerId: knock.peerId, timeoutMs: this.#context.knockTimeoutMs } satisfies Waiting))
   }
 
   /** A host admitted this connection's knock: it joins as a new member (RoomModeration.admit). */
   #admitted(by: string): AdmitRefusal | undefined {
     const knock = this.#knock
     if (!knock || this.#state !== 'waiting') return 'unknown-peer'
-    const { room, knocker, identity, capabilities } = knock
+    const { room, peerId, name, identity, capabilities } = knock
     const conflict = this.#identityConflict(room, identity, undefined)
     if (conflict) return conflict
-    const session = this.#newSession(room, knocker.peerId, knocker.name, identity, capabilities)
+    const session = this.#newSession(room, peerId, name, identity, capabilities)
     const result = this.#context.registry.join(room, session)
     if (!result.ok) return result.code
     this.#knock = undefined
@@ -561,20 +607,22 @@ export class Connection implements Recipient, SessionSocket {
     this.#knock = undefined
     this.#setState(next)
     this.#context.policy.joinBudget.take(this.#address)
-    this.#context.registry.moderation(knock.room)?.withdraw(knock.knocker.peerId)
+    if (knock.clustered) this.#context.cluster?.withdraw(knock.room, knock.peerId)
+    else this.#context.registry.moderation(knock.room)?.withdraw(knock.peerId)
   }
 
   // ── host actions ───────────────────────────────────────────────────────────────────────────
 
-  #moderate(message: Extract<ClientMessage, { type: 'lock' | 'admit' | 'deny' | 'remove' | 'ask-mute' | 'make-host' }>): void {
+  #moderate(message: HostMessage): Promise<void> | undefined {
     const membership = this.#membership
-    if (!membership) return this.#violate('not-in-room', { ref: message.type })
+    if (!membership) return void this.#violate('not-in-room', { ref: message.type })
     const { session } = membership
-    const { registry } = this.#context
-    // Locks, knocks and hosts live in one process; across nodes they would be bypassed or disagree.
-    if (this.#context.cluster) return this.#violate('not-permitted', { ref: message.type, message: 'Host actions are not available in cluster mode yet' })
+    const { registry, cluster } = this.#context
+    // Redis holds the lock, hosts and knocks of every room; ask-mute changes none of them, so this
+    // node's view of the hosts decides it, and the frame reaches the peer's node as a relay does.
+    if (cluster && message.type !== 'ask-mute') return this.#moderateClustered(message, session, cluster)
     const moderation = registry.moderation(session.room)
-    if (!moderation?.isHost(session.peerId)) return this.#violate('not-permitted', { ref: message.type })
+    if (!moderation?.isHost(session.peerId)) return void this.#violate('not-permitted', { ref: message.type })
     let refused: AdmitRefusal | undefined
     switch (message.type) {
       case 'lock':
@@ -599,17 +647,29 @@ export class Connection implements Recipient, SessionSocket {
         break
       }
     }
-    if (refused === 'unknown-peer') return this.#violate('unknown-peer', { path: '/peer', ref: message.type })
-    if (refused) this.#violate(refused, { ref: message.type })
+    this.#refused(message.type, refused)
+    return undefined
+  }
+
+  #refused(ref: HostMessage['type'], refused: AdmitRefusal | 'not-permitted' | undefined): void {
+    if (refused === 'unknown-peer') return this.#violate('unknown-peer', { path: '/peer', ref })
+    if (refused) this.#violate(refused, { ref })
+  }
+
+  /** Cluster mode: the host check and the action run as one script in Redis; every node hears the outcome. */
+  async #moderateClustered(message: Exclude<HostMessage, { type: 'ask-mute' }>, session: Session, cluster: Cluster): Promise<void> {
+    if (!cluster.ready()) return this.#violate('internal', { ref: message.type, message: 'Redis is unreachable: host actions wait until it answers again' })
+    const action: HostAction = message.type === 'lock' ? message : { type: message.type, peer: message.peer }
+    const refused = await cluster.moderate(session.room, session.peerId, action)
+    if (message.type === 'remove' && refused === undefined) this.#log.info({ removed: message.peer }, 'a host removed a member')
+    this.#refused(message.type, refused)
   }
 
   /** Ends `peerId`'s session for good: its socket closes with 4004 and its resume tokens die with it. */
   #remove(host: Session, peerId: string): 'unknown-peer' | undefined {
     const target = peerId === host.peerId ? undefined : this.#context.registry.member(host.room, peerId)
     if (!(target instanceof Session)) return 'unknown-peer'
-    this.#context.resume.tokens.revoke(target.peerId)
-    target.remove()
-    this.#end(target, 'left', host.peerId)
+    removeSession(this.#context, target, host.peerId)
     this.#log.info({ removed: target.peerId }, 'a host removed a member')
     return undefined
   }
@@ -732,24 +792,14 @@ export class Connection implements Recipient, SessionSocket {
 
   // Peers on other nodes hear of it through their node (cluster mode); a tutorial client that
   // joined by relaying stays known to its own node only.
-  #announce(session: Session, implicit: boolean): void {
+  #announce(session: Session, implicit: boolean, moderation?: ModerationSnapshot): void {
     const frame = encode({ type: 'peer-joined', peer: peerInfo(session) } satisfies PeerJoined)
     for (const other of this.#context.registry.others(session.room, session.peerId)) if (isLocal(other)) other.send(frame)
-    if (!implicit) this.#context.cluster?.up(session)
+    if (!implicit) this.#context.cluster?.up(session, moderation)
   }
 
-  /** Ends `session` and tells its room; `removedBy` names the host that removed it. */
-  #end(session: Session, reason: PeerLeftReason, removedBy?: string): void {
-    const { registry, policy } = this.#context
-    session.end()
-    policy.identities.release(session)
-    // Before leaving the registry, which tells the cluster which nodes share the room.
-    this.#context.cluster?.left(session, reason)
-    const moderation = registry.moderation(session.room)
-    const left: PeerLeft = removedBy === undefined ? { type: 'peer-left', peerId: session.peerId, reason } : { type: 'peer-left', peerId: session.peerId, reason, removedBy }
-    const frame = encode(left)
-    for (const other of registry.leave(session.room, session)) if (isLocal(other)) other.send(frame)
-    moderation?.departed(session.peerId)
+  #end(session: Session, reason: PeerLeftReason): void {
+    endSession(this.#context, session, reason)
   }
 
   // ── relay ──────────────────────────────────────────────────────────────────────────────────
@@ -830,6 +880,39 @@ export class Connection implements Recipient, SessionSocket {
     if (graceMs === 0) return this.#end(session, 'disconnected')
     session.detach(graceMs, () => this.#end(session, 'disconnected'))
   }
+}
+
+type HostMessage = Extract<ClientMessage, { type: 'lock' | 'admit' | 'deny' | 'remove' | 'ask-mute' | 'make-host' }>
+
+/** Ends `session` and tells its room; `removedBy` names the host that removed it. */
+function endSession(context: ConnectionContext, session: Session, reason: PeerLeftReason, removedBy?: string): void {
+  const { registry, policy, cluster } = context
+  session.end()
+  policy.identities.release(session)
+  // Before leaving the registry, which tells the cluster which nodes share the room.
+  cluster?.left(session, reason, removedBy)
+  const moderation = registry.moderation(session.room)
+  const left: PeerLeft = removedBy === undefined ? { type: 'peer-left', peerId: session.peerId, reason } : { type: 'peer-left', peerId: session.peerId, reason, removedBy }
+  const frame = encode(left)
+  for (const other of registry.leave(session.room, session)) if (isLocal(other)) other.send(frame)
+  // With Redis, the host role passes on there (the cluster tells every node); alone, here.
+  if (!cluster?.ready()) moderation?.departed(session.peerId)
+}
+
+/**
+ * A host removed `session` for good: its resume tokens die with it and its socket closes with
+ * 4004. In cluster mode Redis revoked the tokens already, and this is the node holding it.
+ */
+function removeSession(context: ConnectionContext, session: Session, by: string): void {
+  context.resume.tokens.revoke(session.peerId)
+  session.remove()
+  endSession(context, session, 'left', by)
+}
+
+/** Cluster mode: a host on any node removed `peerId` of `room`, if this process holds its session. */
+export function removeLocalSession(context: ConnectionContext, room: string, peerId: string, by: string): void {
+  const session = context.registry.member(room, peerId)
+  if (session instanceof Session) removeSession(context, session, by)
 }
 
 function roomFromUrl(url: string | undefined): string {

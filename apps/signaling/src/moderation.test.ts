@@ -2,7 +2,8 @@
 import { CLOSE_CODES } from '@peerlane/protocol'
 import { describe, expect, it } from 'vitest'
 import { mintToken } from './auth.js'
-import { connect, startServer, type Received, type TestClient } from './test-support/client.js'
+import { connect, startServer, type TestClient } from './test-support/client.js'
+import { knock, roomState } from './test-support/moderation.js'
 
 const SECRET = 'a-test-secret-that-is-long-enough-for-hs256'
 
@@ -18,18 +19,6 @@ async function join(url: string, room: string, extra: Record<string, unknown> = 
   const welcome = await client.nextOfType('welcome')
   return { client, peerId: welcome.peerId, resumeToken: welcome.resumeToken ?? '' }
 }
-
-/** Connects and joins a locked room: the answer must be `waiting`. */
-async function knock(url: string, room: string, extra: Record<string, unknown> = {}): Promise<{ client: TestClient; peerId: string }> {
-  const client = await connect(url)
-  client.send({ type: 'join', room, ...extra })
-  const waiting = await client.nextOfType('waiting')
-  return { client, peerId: waiting.peerId }
-}
-
-/** The next room-state that satisfies `match`. */
-const roomState = (client: TestClient, match: (state: Extract<Received, { type: 'room-state' }>) => boolean = () => true) =>
-  client.next((m) => m.type === 'room-state' && match(m as Extract<Received, { type: 'room-state' }>)) as Promise<Extract<Received, { type: 'room-state' }>>
 
 /** A locked room with its host `ada` and a member `bob` (open mode). */
 async function lockedRoom(url: string) {

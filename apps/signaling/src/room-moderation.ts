@@ -31,6 +31,26 @@ export interface Knocker {
   turnedAway(code: 'denied' | 'knock-timeout'): void
 }
 
+/**
+ * Cluster mode: a room's lock, hosts and waiting list as Redis holds them (cluster/scripts.ts).
+ * `version` grows with every change, so a node adopts a snapshot only if it is newer than its own.
+ */
+export interface ModerationSnapshot {
+  readonly version: number
+  readonly locked: boolean
+  readonly hosts: readonly string[]
+  readonly waiting: readonly PeerInfo[]
+}
+
+/**
+ * What the members of this node hear with a snapshot: `state`, a new `room-state` for everyone (the
+ * lock or the hosts changed); `knock` or `ended`, that frame and a `room-state` for the hosts.
+ */
+export type ModerationEvent =
+  | { readonly e: 'state' }
+  | { readonly e: 'knock'; readonly peer: PeerInfo }
+  | { readonly e: 'ended'; readonly ended: KnockEnded }
+
 /** `admin`: a `room-admin` session, host for as long as it is a member. `host`: by arrival or by `make-host`. */
 type HostKind = 'admin' | 'host'
 
@@ -52,6 +72,9 @@ export class RoomModeration {
   #locked: boolean
   readonly #hosts = new Map<string, HostKind>()
   readonly #knocks = new Map<string, Knock>()
+  /** Cluster mode: the waiting list of the last snapshot (knocks of every node); this node's knocks otherwise. */
+  #waiting: readonly PeerInfo[] | undefined
+  #version = 0
   readonly #members: ReadonlyMap<string, Member>
   readonly #options: ModerationOptions
   /** Runs when the last knock ended, so the registry can drop a room nobody is in. */
@@ -66,6 +89,11 @@ export class RoomModeration {
 
   get locked(): boolean {
     return this.#locked
+  }
+
+  /** Cluster mode: the version of the last snapshot adopted (0 before any). */
+  get version(): number {
+    return this.#version
   }
 
   get waitingCount(): number {
@@ -109,6 +137,27 @@ export class RoomModeration {
       if (longest) this.#hosts.set(longest.peerId, 'host')
     }
     this.#broadcast()
+  }
+
+  // ── cluster mode ───────────────────────────────────────────────────────────────────────────
+
+  /**
+   * Adopts `snapshot` unless this node already has a newer one (snapshots cross Redis in any
+   * order), then tells this node's members what `event` says, from the newest state it has.
+   * The longest-present member is Redis's to pick: this node does not keep arrival order.
+   */
+  apply(snapshot: ModerationSnapshot, event?: ModerationEvent): void {
+    if (snapshot.version > this.#version) {
+      this.#version = snapshot.version
+      this.#locked = snapshot.locked
+      this.#waiting = snapshot.waiting
+      this.#hosts.clear()
+      for (const peerId of snapshot.hosts) this.#hosts.set(peerId, 'host')
+    }
+    if (event === undefined) return
+    if (event.e === 'state') return this.#broadcast()
+    this.#toHosts(encode(event.e === 'knock' ? { type: 'knock', peer: event.peer } : event.ended))
+    this.#toHosts(this.#state(true))
   }
 
   // ── host actions (the caller checked `isHost`) ─────────────────────────────────────────────
@@ -190,7 +239,7 @@ export class RoomModeration {
 
   #state(forHost: boolean): string {
     const state: RoomState = { type: 'room-state', locked: this.#locked, hosts: [...this.#hosts.keys()] }
-    if (forHost) state.waiting = [...this.#knocks.values()].map(({ knocker }) => info(knocker))
+    if (forHost) state.waiting = this.#waiting ? [...this.#waiting] : [...this.#knocks.values()].map(({ knocker }) => info(knocker))
     return encode(state)
   }
 
@@ -198,13 +247,17 @@ export class RoomModeration {
   #broadcast(): void {
     const forMembers = this.#state(false)
     const forHosts = this.#hosts.size === 0 ? forMembers : this.#state(true)
+    // Members on other nodes (cluster mode) hear it from their own node.
     for (const member of this.#members.values()) {
-      if (member.hearsRoomState !== false) member.send(this.#hosts.has(member.peerId) ? forHosts : forMembers)
+      if (member.hearsRoomState !== false && member.node === undefined) member.send(this.#hosts.has(member.peerId) ? forHosts : forMembers)
     }
   }
 
   #toHosts(frame: Frame): void {
-    for (const peerId of this.#hosts.keys()) this.#members.get(peerId)?.send(frame)
+    for (const peerId of this.#hosts.keys()) {
+      const host = this.#members.get(peerId)
+      if (host && host.node === undefined) host.send(frame)
+    }
   }
 }
 

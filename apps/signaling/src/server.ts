@@ -7,7 +7,7 @@ import { clientAddress, isTrustedProxy, limitKey } from './client-address.js'
 import { ConnectionBudget } from './connection-budget.js'
 import { resolveConfig, type SignalingConfig } from './config.js'
 import { checkConfig } from './config-check.js'
-import { handleConnection, type Connection } from './connection.js'
+import { handleConnection, removeLocalSession, type Connection } from './connection.js'
 import { createIceServerSource } from './ice-server-source.js'
 import { createListener } from './listener.js'
 import { drainClients } from './drain.js'
@@ -81,6 +81,10 @@ export async function createSignalingServer(config: SignalingConfig = {}): Promi
     graceMs: resolved.resumeGraceMs,
     maxPeersPerRoom: resolved.maxPeersPerRoom,
     duplicateIdentity: resolved.duplicateIdentity,
+    lockNewRooms: resolved.lockRooms,
+    hostsByArrival: auth === undefined,
+    knockTimeoutMs: resolved.knockTimeoutMs,
+    maxWaiting: resolved.maxWaitingPerRoom,
     revocationTtlMs: resolved.resumeTokenTtlMs,
     maxRevoked: resolved.maxRevokedResumeTokens,
     registry,
@@ -89,6 +93,7 @@ export async function createSignalingServer(config: SignalingConfig = {}): Promi
       if (holder?.session.peerId === peerId) holder.evict()
     },
     release: (session) => identities.release(session),
+    removeLocal: (room, peerId, by) => removeLocalSession(context, room, peerId, by),
     metrics,
     logger,
   })

@@ -6,14 +6,27 @@
 //   C<sentAt>\n<control JSON>
 //
 // Room names and peer ids never contain spaces or newlines (the protocol's patterns).
+import type { ModerationEvent, ModerationSnapshot } from '../room-moderation.js'
 import type { Frame } from '../rooms.js'
+import type { ClusterPeer } from './cluster.js'
 
 /** Control messages between nodes; `node` is always the sender's id. */
 export type Control =
-  /** A peer of `node` is in `room` (joined, resumed there, or re-registered after a Redis outage). */
-  | { readonly k: 'up'; readonly node: string; readonly room: string; readonly peerId: string; readonly name?: string | undefined }
+  /**
+   * A peer of `node` is in `room` (joined, resumed there, or re-registered after a Redis outage);
+   * `state` when its join made it a host (members hear `room-state` after `peer-joined`).
+   */
+  | { readonly k: 'up'; readonly node: string; readonly room: string; readonly peerId: string; readonly name?: string | undefined; readonly state?: ModerationSnapshot | undefined }
   /** A peer of `node` left `room` for good. */
-  | { readonly k: 'left'; readonly node: string; readonly room: string; readonly peerId: string; readonly reason: 'left' | 'disconnected' | 'replaced' }
+  | { readonly k: 'left'; readonly node: string; readonly room: string; readonly peerId: string; readonly reason: 'left' | 'disconnected' | 'replaced'; readonly by?: string | undefined }
+  /** `room`'s moderation changed: this node's members hear what `event` says. */
+  | { readonly k: 'mod'; readonly node: string; readonly room: string; readonly state: ModerationSnapshot; readonly event?: ModerationEvent | undefined }
+  /** A host admitted this node's knock `peerId`; `members` is the room after it. */
+  | { readonly k: 'admitted'; readonly node: string; readonly room: string; readonly peerId: string; readonly by: string; readonly members: ClusterPeer[]; readonly state: ModerationSnapshot }
+  /** A host denied this node's knock `peerId`. */
+  | { readonly k: 'denied'; readonly node: string; readonly room: string; readonly peerId: string }
+  /** A host (`by`) removed this node's session `peerId` (its tokens are revoked already). */
+  | { readonly k: 'remove'; readonly node: string; readonly room: string; readonly peerId: string; readonly by: string }
   /** End this node's session of `identity` in `room` (it was replaced on `node`). */
   | { readonly k: 'evict'; readonly node: string; readonly room: string; readonly identity: string; readonly peerId: string }
   /** `node` resumed a session this node held: hand over its queued frames. */

@@ -28,10 +28,10 @@ export class RoomMirror {
     if (!known) this.#tellLocals(room, encode({ type: 'peer-joined', peer: name === undefined ? { peerId } : { peerId, name } } satisfies PeerJoined))
   }
 
-  /** `peerId` of `node` left `room`; ignored when the peer lives elsewhere by now. */
-  left(room: string, peerId: string, node: string, reason: PeerLeftReason): void {
+  /** `peerId` of `node` left `room` (`removedBy` a host); ignored when the peer lives elsewhere by now. */
+  left(room: string, peerId: string, node: string, reason: PeerLeftReason, removedBy?: string): void {
     if (this.#registry.member(room, peerId)?.node !== node) return
-    this.#gone(room, peerId, reason)
+    this.#gone(room, peerId, reason, removedBy)
   }
 
   /** A session of this node moved to `node`: it is a remote peer from now on, unknown to nobody. */
@@ -73,9 +73,10 @@ export class RoomMirror {
     return [...this.#registry.rooms()].map(([room]) => room)
   }
 
-  #gone(room: string, peerId: string, reason: PeerLeftReason): void {
+  #gone(room: string, peerId: string, reason: PeerLeftReason, removedBy?: string): void {
     this.#registry.remove(room, peerId)
-    this.#tellLocals(room, encode({ type: 'peer-left', peerId, reason } satisfies PeerLeft))
+    const left: PeerLeft = removedBy === undefined ? { type: 'peer-left', peerId, reason } : { type: 'peer-left', peerId, reason, removedBy }
+    this.#tellLocals(room, encode(left))
   }
 
   #tellLocals(room: string, frame: string): void {
