@@ -40,7 +40,8 @@ export default defineConfig({
       executablePath: CHROMIUM_PATH,
       // Three fake cameras, so switching devices mid-call can be tested. The second one sends
       // Y16 (depth) frames that no video encoder takes; the tests switch to the third (MJPEG).
-      args: chromiumArgs({ fakeDevice: 'device-count=3' }),
+      // 15 frames a second halves the encoders' work, which decides how many browsers two cores carry.
+      args: chromiumArgs({ fakeDevice: 'device-count=3,fps=15' }),
     },
   },
   webServer: {

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process'
 import { mkdirSync } from 'node:fs'
 import AxeBuilder from '@axe-core/playwright'
 import { expect, test, type Page } from '@playwright/test'
+import WebSocket from 'ws'
 import { joinByInvite, openParticipant, ownPeerId, takePolicyReports, uniqueRoom, type Participant } from './helpers.js'
 
 // The call screen: a stage that fits the viewport, the pinned control bar, spotlight, pre-join,
@@ -80,23 +81,44 @@ async function awaitPictures(page: Page, count: number): Promise<void> {
     .catch(() => undefined)
 }
 
-test('the stage fits 1, 2 and 4 participants at 1366×768, 1920×1080, 390×844 and 844×390: no scroll, bar and tiles inside, no overlap', async ({
+/**
+ * A participant that joins `room` over a bare WebSocket with `name` and no media: it is in the
+ * roster of every page, and it ignores offers (their connections never complete).
+ */
+async function joinWithoutMedia(page: Page, room: string, name: string): Promise<WebSocket> {
+  const url = new URL('/', page.url())
+  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:'
+  const socket = new WebSocket(url, ['peerlane.v1'])
+  await new Promise<void>((resolve, reject) => {
+    socket.on('message', (data) => {
+      if ((JSON.parse(String(data)) as { type: string }).type === 'welcome') resolve()
+    })
+    socket.once('error', reject)
+    socket.once('open', () => socket.send(JSON.stringify({ type: 'join', room, name })))
+  })
+  return socket
+}
+
+test('the stage fits 1, 2, 4 and 6 participants at 1366×768, 1920×1080, 390×844 and 844×390: no scroll, bar and tiles inside, no overlap', async ({
   browser,
 }) => {
-  // Six browsers in one mesh (30 peer connections) do not fit on two cores: the test stops at four,
-  // and the grid's six-tile geometry is unit-tested (grid-layout.test.ts).
   test.setTimeout(240_000)
   const room = uniqueRoom('layout')
   const names = ['Ada Lovelace', 'Grace Hopper', 'Alan Turing', 'Edsger Dijkstra', 'Barbara Liskov', 'Donald Knuth']
   const people: Participant[] = []
   mkdirSync('test-artifacts', { recursive: true })
-  for (const count of [1, 2, 4]) {
+  const listeners: WebSocket[] = []
+  for (const count of [1, 2, 4, 6]) {
     // Two cameras on, the rest off and muted (initials avatars, muted icons): six live encoders on
-    // two cores are too many.
-    while (people.length < count) {
+    // two cores are too many. A fifth and sixth browser are too: a mesh of six Chromium pages
+    // (fifteen connections, each page's renderer busy with its own) starves two cores for minutes.
+    // They join as signaling-only participants instead: real members of the room on the real
+    // server, whose tiles stay avatars because they never answer an offer.
+    while (people.length < Math.min(count, 4)) {
       const late = people.length >= 2
       people.push(await joinByInvite(browser, room, names[people.length], { cameraOff: late, muted: late }))
     }
+    while (people.length + listeners.length < count) listeners.push(await joinWithoutMedia(people[0]!.page, room, names[people.length + listeners.length]!))
     const { page } = people[0]!
     await expect(page.locator('.stage .tile')).toHaveCount(count)
     // Camera-off reaches Ada once each data channel is open: slow with six browsers on two cores.
@@ -118,15 +140,16 @@ test('the stage fits 1, 2 and 4 participants at 1366×768, 1920×1080, 390×844 
   await page.getByRole('button', { name: 'Chat', exact: true }).click()
   for (const [width, height] of VIEWPORTS) {
     await resize(page, width, height)
-    await expectFits(page, people.length, `${people.length} with chat at ${width}×${height}`)
+    await expectFits(page, 6, `6 with chat at ${width}×${height}`)
     const panel = await page.getByRole('region', { name: 'Chat' }).boundingBox()
     expect(panel && inside(panel, width, height)).toBe(true)
     if (width === 1366 || width === 390) await page.screenshot({ path: `test-artifacts/call-chat-${width}.png` })
   }
   await page.setViewportSize({ width: 1366, height: 768 })
   await page.getByRole('button', { name: 'People', exact: true }).click()
-  await expect(page.getByRole('list', { name: 'In this call' }).getByRole('listitem')).toHaveCount(people.length)
+  await expect(page.getByRole('list', { name: 'In this call' }).getByRole('listitem')).toHaveCount(people.length + listeners.length)
   await page.screenshot({ path: 'test-artifacts/call-people-1366.png' })
+  for (const listener of listeners) listener.close()
   for (const { context } of people) await context.close()
 })
 
