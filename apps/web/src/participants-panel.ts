@@ -113,8 +113,10 @@ function createRow(id: string, actions: ParticipantActions): Row {
         code.setAttribute('aria-label', `Safety number: ${spokenSafetyNumber(current.code)}`)
         badge.hidden = current.verification !== 'verified'
         verify.hidden = !current.canVerify || current.verification === 'verified'
-        safetyHint.hidden = current.canVerify
-        safetyHint.textContent = current.canVerify ? '' : 'Compare this code with theirs (read it aloud). It can be remembered for people who set a name.'
+        safetyHint.hidden = current.verification === 'verified'
+        safetyHint.textContent = current.canVerify
+          ? `Does ${entry.label} see the same code? Then nobody sits in the middle of your call.`
+          : 'Compare this code with theirs (read it aloud). It can be remembered only for people who set a name.'
         const changed = current.verification === 'changed'
         warning.hidden = !changed
         // An alert only as the warning appears, not on every update of the row.
