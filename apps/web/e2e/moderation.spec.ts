@@ -1,5 +1,7 @@
+import { randomBytes } from 'node:crypto'
 import { mkdirSync } from 'node:fs'
 import AxeBuilder from '@axe-core/playwright'
+import { mintToken } from '@peerlane/signaling'
 import { expect, test, type Browser, type Locator, type Page } from '@playwright/test'
 import { Child, freePorts, untilListening } from './deployment/process.js'
 import { chooseMore, expectDecodingVideoFrom, joinByInvite, openParticipant, ownPeerId, takePolicyReports, uniqueRoom, type Participant } from './helpers.js'
@@ -13,8 +15,8 @@ const WAITING = 'Waiting for the host to let you in'
 const SAFETY_NUMBER = /^\d{5}( \d{5}){4}$/
 
 /** Opens the invite link and types `name` into the pre-join (opening several at once saves minutes on two cores). */
-async function prejoin(browser: Browser, room: string, name: string, origin = ''): Promise<Participant> {
-  const participant = await openParticipant(browser, `${origin}/?room=${room}&debug`)
+async function prejoin(browser: Browser, room: string, name: string, origin = '', token?: string): Promise<Participant> {
+  const participant = await openParticipant(browser, `${origin}/?room=${room}&debug${token === undefined ? '' : `#token=${token}`}`)
   await participant.page.getByLabel('Your name').fill(name)
   return participant
 }
@@ -198,19 +200,42 @@ test('safety numbers match, a verified mark outlives a reload and a changed code
   for (const { context } of [alice, bob]) await context.close()
 })
 
-test('rooms locked by the server: the first comer is host, and a knock nobody answers times out back to the pre-join', async ({ browser }) => {
-  // A server of its own: rooms start locked (--lock-rooms) and a knock waits 8 s.
+test('token mode with locked rooms: controls a token does not grant are off with the reason; a knock nobody answers times out', async ({ browser }) => {
+  // A server of its own: room tokens (--auth-secret), rooms start locked (--lock-rooms) and a
+  // knock waits 8 s. Alice's token makes her a host (room-admin) that may only send video.
+  const secret = randomBytes(32).toString('base64url')
   const [port] = await freePorts(1)
   const bin = new URL('../../signaling/dist/main.js', import.meta.url).pathname
-  const server = new Child('locked node', process.execPath, [bin, '--host', '127.0.0.1', '--port', String(port), '--static-dir', 'dist', '--lock-rooms', '--knock-timeout-ms', '8000'])
+  const server = new Child('token node', process.execPath, [
+    bin, '--host', '127.0.0.1', '--port', String(port), '--static-dir', 'dist', '--auth-secret', secret, '--lock-rooms', '--knock-timeout-ms', '8000',
+  ])
   const origin = `http://127.0.0.1:${port}`
+  const room = uniqueRoom('token')
+  const token = (identity: string, capabilities?: Parameters<typeof mintToken>[0]['capabilities']) =>
+    mintToken({ room, identity, secret, ttlSeconds: 600, ...(capabilities === undefined ? {} : { capabilities }) })
   const pages: Participant[] = []
   try {
     await untilListening(port!, server)
-    const room = uniqueRoom('knock-timeout')
-    const [alice, bob] = await Promise.all([joinByInvite(browser, room, 'Alice', { origin }), prejoin(browser, room, 'Bob', origin)])
+    const [alice, bob] = await Promise.all([
+      token('alice', ['publish-video', 'room-admin']).then((grant) => prejoin(browser, room, 'Alice', origin, grant)),
+      token('bob').then((grant) => prejoin(browser, room, 'Bob', origin, grant)),
+    ])
     pages.push(alice, bob)
+    await alice.page.getByRole('button', { name: 'Join', exact: true }).click()
+    await expect(alice.page.getByRole('heading', { name: `Room ${room}` })).toBeVisible()
     await expect(alice.page.locator('.locked-pill')).toHaveText('Locked')
+
+    const controls = alice.page.getByRole('group', { name: 'Call controls' })
+    const mute = controls.getByRole('button', { name: 'Mute', exact: true })
+    await expect(mute).toBeDisabled()
+    await expect(mute).toHaveAccessibleDescription('Your invitation to this room does not allow sending sound.')
+    await expect(controls.getByRole('button', { name: 'Share screen' })).toBeDisabled()
+    await expect(controls.getByRole('button', { name: 'Share screen' })).toHaveAttribute('title', 'Your invitation to this room does not allow sharing your screen.')
+    await expect(controls.getByRole('button', { name: 'Camera off', exact: true })).toBeEnabled()
+    await controls.getByRole('button', { name: 'Files', exact: true }).click()
+    await expect(alice.page.getByRole('button', { name: 'Send file' })).toBeDisabled()
+    await expect(alice.page.getByRole('button', { name: 'Send file' })).toHaveAccessibleDescription('Your invitation to this room does not allow sending files.')
+
     const requests = alice.page.getByRole('alertdialog')
     await knock(bob)
     await expect(requests).toContainText('Bob wants to join')

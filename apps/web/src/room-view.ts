@@ -41,6 +41,8 @@ export interface RoomOptions {
   readonly initial: { readonly audioMuted: boolean; readonly videoOff: boolean }
   /** The signaling WebSocket URL. */
   readonly url: string
+  /** The room token, for a server in token mode; its capabilities decide which controls work. */
+  readonly token?: string
   /**
    * Publish the client as `window.__peerlane` so the browser tests (and a person debugging a call
    * from the console) can read `getStats()` from its peer connections. Opt-in via `?debug`
@@ -73,6 +75,8 @@ function describeJoinFailure(error: unknown, room: string): string {
       return `A host of “${room}” did not let you in.`
     case 'knock-timeout':
       return `Nobody let you in to “${room}” in time. Try joining again later.`
+    case 'unauthorized':
+      return `Your link does not let you into “${room}”: ${error.message}`
     default:
       return `Could not join “${room}”: ${error.message}`
   }
@@ -855,7 +859,7 @@ export function enterRoom(root: HTMLElement, options: RoomOptions): { leave(): v
   camera.setPressed(client.mediaState.videoOff)
   showLocalState()
 
-  client.join(room, { name: options.name, stream: media.stream }).then(
+  client.join(room, { name: options.name, stream: media.stream, ...(options.token === undefined ? {} : { token: options.token }) }).then(
     () => {
       if (exited) return
       if (!waiting.element.hidden) {
