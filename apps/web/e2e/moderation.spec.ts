@@ -163,6 +163,7 @@ test('safety numbers match, a verified mark outlives a reload and a changed code
   // Only hosts get the host actions.
   await expect(personRow(bob.page, aliceId).getByRole('button', { name: 'Remove' })).toHaveCount(0)
 
+  await expectNoSeriousViolations(alice.page, 'people panel with a safety number and host actions', ['.side'])
   await screenshots(alice.page, 'safety-number')
 
   // Bob comes back after a reload: a new connection, new certificates, so a new code, and both
