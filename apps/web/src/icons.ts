@@ -26,6 +26,8 @@ const ICONS = {
   pin: [['path', 'M12 17v5M9 3h6l-1 7 4 4H6l4-4z']],
   fullscreen: [['path', 'M8 3H5a2 2 0 0 0-2 2v3M21 8V5a2 2 0 0 0-2-2h-3M3 16v3a2 2 0 0 0 2 2h3M16 21h3a2 2 0 0 0 2-2v-3']],
   close: [['path', 'M18 6L6 18M6 6l12 12']],
+  lock: [['rect', 4, 11, 16, 10, 2], ['path', 'M8 11V7a4 4 0 0 1 8 0v4']],
+  check: [['path', 'M20 6L9 17l-5-5']],
   keyboard: [['rect', 2, 5, 20, 14, 2], ['path', 'M6 9h.01M10 9h.01M14 9h.01M18 9h.01M6 13h.01M18 13h.01M9 13h6M7 16h10']],
 } as const satisfies Record<string, readonly Shape[]>
 

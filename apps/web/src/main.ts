@@ -14,6 +14,9 @@ const params = new URLSearchParams(location.search)
 const debug = params.has('debug')
 // Browser tests shorten the file stall timeout rather than wait out the default; debug only.
 const fileStallMs = debug ? Number(params.get('fileStallMs') ?? NaN) : NaN
+// A room token (servers in token mode) comes in the fragment, `#token=…`: browsers send neither the
+// fragment to servers nor it in Referer, and the invite link (built from the room) never carries it.
+const token = new URLSearchParams(location.hash.slice(1)).get('token') ?? undefined
 
 function loadName(): string {
   try {
@@ -61,6 +64,7 @@ function showRoom(request: JoinRequest): void {
     ...request,
     url: signalingUrl(location),
     exposeClient: debug,
+    ...(token === undefined ? {} : { token }),
     ...(Number.isFinite(fileStallMs) && fileStallMs > 0 ? { fileStallTimeoutMs: fileStallMs } : {}),
     onJoined: setRoomInUrl,
     onExit: (error) => {

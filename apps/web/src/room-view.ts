@@ -3,22 +3,28 @@ import { useChat, type Chat, type ChatMessage } from '@peerlane/sdk/chat'
 import { useFiles, type Files } from '@peerlane/sdk/files'
 import { useConnectionQuality, type ConnectionQualityLevel } from '@peerlane/sdk/stats'
 import { watchActiveSpeaker } from './active-speaker.js'
+import { deniedControls } from './capability-gates.js'
 import { createChatPanel } from './chat-panel.js'
+import { createConfirmDialog } from './confirm-dialog.js'
 import { createControlButton } from './control-button.js'
 import { createDevicePickers } from './device-pickers.js'
 import { el, uniqueId } from './dom.js'
 import { createFilePanel, formatBytes } from './file-panel.js'
 import { icon } from './icons.js'
 import { copyText, inviteLink } from './invite-link.js'
+import { createKnockRequests } from './knock-requests.js'
 import type { LocalMedia } from './media.js'
 import { createNotices } from './notices.js'
-import { createParticipantsPanel, type ParticipantEntry } from './participants-panel.js'
+import { createParticipantsPanel, type ParticipantEntry, type SafetyEntry } from './participants-panel.js'
+import { personLabel } from './person-label.js'
 import { startRecording, supportedRecordingType, type CallRecording } from './recorder.js'
+import { markVerified, verificationOf, type VerificationStore } from './safety-verification.js'
 import { createHelpDialog, matchShortcut, SHORTCUTS, type ShortcutAction } from './shortcuts.js'
 import { createSidePanels } from './side-panels.js'
 import { createStage } from './stage.js'
 import { createStatsPanel } from './stats-panel.js'
 import { createVideoTile, type VideoTile } from './video-tile.js'
+import { createWaitingScreen } from './waiting-screen.js'
 
 declare global {
   interface Window {
@@ -35,6 +41,8 @@ export interface RoomOptions {
   readonly initial: { readonly audioMuted: boolean; readonly videoOff: boolean }
   /** The signaling WebSocket URL. */
   readonly url: string
+  /** The room token, for a server in token mode; its capabilities decide which controls work. */
+  readonly token?: string
   /**
    * Publish the client as `window.__peerlane` so the browser tests (and a person debugging a call
    * from the console) can read `getStats()` from its peer connections. Opt-in via `?debug`
@@ -63,14 +71,30 @@ function describeJoinFailure(error: unknown, room: string): string {
       return `Room “${room}” is full. Pick another room name.`
     case 'connection-failed':
       return 'Could not reach the Peerlane server. Check your connection and try again.'
+    case 'denied':
+      return `A host of “${room}” did not let you in.`
+    case 'knock-timeout':
+      return `Nobody let you in to “${room}” in time. Try joining again later.`
+    case 'unauthorized':
+      return `Your link does not let you into “${room}”: ${error.message}`
     default:
       return `Could not join “${room}”: ${error.message}`
   }
 }
 
 function peerLabel(peer: RemotePeer): string {
-  return peer.name ?? `Guest ${peer.id}`
+  return personLabel(peer.id, peer.name)
 }
+
+// Verified safety numbers live in this browser's localStorage; reaching it can throw (storage
+// disabled), which safety-verification.ts catches, so the lookup happens inside each call.
+const verifiedStore: VerificationStore = {
+  getItem: (key) => localStorage.getItem(key),
+  setItem: (key, value) => localStorage.setItem(key, value),
+}
+
+/** Reading a safety number is retried this often while DTLS finishes after `connected`. */
+const SAFETY_NUMBER_ATTEMPTS = 5
 
 const CONNECTION_OVERLAY: Readonly<Partial<Record<RTCPeerConnectionState, string>>> = {
   new: 'Connecting…',
@@ -142,12 +166,15 @@ export function enterRoom(root: HTMLElement, options: RoomOptions): { leave(): v
   const menuItem = (label: string, name: Parameters<typeof icon>[0], extra: Record<string, string | boolean | undefined> = {}) =>
     el('button', { type: 'button', class: 'menu-item', ...extra }, [icon(name), el('span', {}, [label])])
   const recordItem = menuItem('Record', 'record', { 'aria-pressed': 'false', disabled: supportedRecordingType() === undefined })
+  // Hosts only; pressed while the room is locked (newcomers knock and wait).
+  const lockItem = menuItem('Lock room', 'lock', { 'aria-pressed': 'false', hidden: true })
   const statsItem = menuItem('Statistics', 'stats')
   const devicesItem = menuItem('Devices', 'devices')
   const inviteItem = menuItem('Copy invite link', 'link')
   const helpItem = menuItem('Keyboard shortcuts', 'keyboard')
   const moreMenuId = uniqueId('more-menu')
   const moreMenu = el('div', { id: moreMenuId, class: 'more-menu', role: 'group', 'aria-label': 'More options', hidden: true }, [
+    lockItem,
     recordItem,
     statsItem,
     devicesItem,
@@ -159,6 +186,9 @@ export function enterRoom(root: HTMLElement, options: RoomOptions): { leave(): v
   const fileInput = el('input', { type: 'file', multiple: true, hidden: true, tabindex: '-1', 'aria-hidden': 'true' })
   const sendFileButton = el('button', { type: 'button', class: 'primary' }, [icon('file'), ' Send file'])
   const help = createHelpDialog()
+  const confirmDialog = createConfirmDialog()
+  const lockedPill = el('span', { class: 'locked-pill', hidden: true }, [icon('lock'), 'Locked'])
+  const waiting = createWaitingScreen(room, () => exit())
 
   const client = new PeerlaneClient({ url: options.url })
   const chatFeature = useChat(client)
@@ -190,7 +220,18 @@ export function enterRoom(root: HTMLElement, options: RoomOptions): { leave(): v
   })
   const files = createFilePanel(sendFileButton)
   const stats = createStatsPanel(client, labelOf)
-  const people = createParticipantsPanel({ link, copy: (field) => copyInvite(field) })
+  const knocks = createKnockRequests({
+    admit: (peerId) => hostAction(() => client.admit(peerId)),
+    deny: (peerId) => hostAction(() => client.deny(peerId)),
+  })
+  const people = createParticipantsPanel({
+    link,
+    copyInvite: (field) => copyInvite(field),
+    markVerified: (id) => verify(id),
+    askToMute: (id) => hostAction(() => client.askToMute(id), `Asked ${labelOf(id)} to mute`),
+    makeHost: (id) => void confirmMakeHost(id),
+    remove: (id) => void confirmRemove(id),
+  })
   const devices = createDevicePickers({
     stream: media.stream,
     replace: async (kind, track) => {
@@ -226,15 +267,15 @@ export function enterRoom(root: HTMLElement, options: RoomOptions): { leave(): v
   ])
 
   document.body.classList.add('in-call')
-  root.replaceChildren(
-    el('section', { class: 'room', 'aria-labelledby': headingId }, [
-      el('header', { class: 'room-top' }, [el('div', { class: 'room-title' }, [heading, status]), othersRecording, recordingPill]),
-      banner,
-      el('div', { class: 'room-middle' }, [el('div', { class: 'stage-wrap' }, [stage.element, notices.element]), panels.element]),
-      controlBar,
-      help.element,
-    ]),
-  )
+  const roomSection = el('section', { class: 'room', 'aria-labelledby': headingId }, [
+    el('header', { class: 'room-top' }, [el('div', { class: 'room-title' }, [heading, lockedPill, status]), othersRecording, recordingPill]),
+    banner,
+    el('div', { class: 'room-middle' }, [el('div', { class: 'stage-wrap' }, [knocks.element, stage.element, notices.element]), panels.element]),
+    controlBar,
+    help.element,
+    confirmDialog.element,
+  ])
+  root.replaceChildren(roomSection, waiting.element)
   heading.focus()
 
   const selfLabel = options.name ? `${options.name} (you)` : 'You'
@@ -278,20 +319,139 @@ export function enterRoom(root: HTMLElement, options: RoomOptions): { leave(): v
     return `In room ${room} · ${others === 0 ? 'waiting for others to join' : `you and ${others} other${others === 1 ? '' : 's'}`}`
   }
 
+  function safetyOf(peer: RemotePeer): SafetyEntry | undefined {
+    const code = safetyCodes.get(peer.id)
+    if (code === undefined) return undefined
+    return { code, verification: peer.name === undefined ? 'unverified' : verificationOf(verifiedStore, peer.name, code), canVerify: peer.name !== undefined }
+  }
+
   function refreshPeople(): void {
     const self = client.mediaState
+    const hosts = client.roomState.hosts
     const entries: ParticipantEntry[] = [
-      { id: 'self', label: selfLabel, audioMuted: self.audioMuted || !hasAudio, videoOff: self.videoOff || !hasVideo, presenting: self.screenSharing, quality: undefined },
+      {
+        id: 'self',
+        label: selfLabel,
+        self: true,
+        host: client.isHost,
+        audioMuted: self.audioMuted || !hasAudio,
+        videoOff: self.videoOff || !hasVideo,
+        presenting: self.screenSharing,
+        quality: undefined,
+      },
       ...[...client.peers.values()].map((peer) => ({
         id: peer.id,
         label: peerLabel(peer),
+        self: false,
+        host: hosts.includes(peer.id),
         audioMuted: peer.mediaState?.audioMuted ?? false,
         videoOff: peer.mediaState?.videoOff ?? false,
         presenting: peer.mediaState?.screenSharing ?? false,
         quality: qualities.get(peer.id),
+        safety: safetyOf(peer),
       })),
     ]
-    people.render(entries)
+    people.render(entries, client.isHost)
+  }
+
+  // ── safety numbers ──
+  const safetyCodes = new Map<string, string>()
+  const warnedChanged = new Set<string>()
+
+  /** Reads the connection's safety number once DTLS is up; a verified name with a new code is warned about. */
+  function readSafetyNumber(peer: RemotePeer, attempt = 1): void {
+    peer.safetyNumber().then(
+      (code) => {
+        if (exited || client.peers.get(peer.id) !== peer || safetyCodes.get(peer.id) === code) return
+        safetyCodes.set(peer.id, code)
+        refreshPeople()
+        if (safetyOf(peer)?.verification === 'changed' && !warnedChanged.has(peer.id)) {
+          warnedChanged.add(peer.id)
+          notices.show(`Safety number changed since you verified ${peerLabel(peer)}: compare codes in People`, 10_000)
+        }
+      },
+      () => {
+        if (attempt < SAFETY_NUMBER_ATTEMPTS && !exited) setTimeout(() => readSafetyNumber(peer, attempt + 1), 1000)
+      },
+    )
+  }
+
+  function verify(peerId: string): void {
+    const peer = client.peers.get(peerId)
+    const code = safetyCodes.get(peerId)
+    if (!peer?.name || code === undefined) return
+    notices.show(
+      markVerified(verifiedStore, peer.name, code)
+        ? `${peerLabel(peer)} is marked as verified in this browser`
+        : 'This browser could not remember it: its storage is off',
+    )
+    refreshPeople()
+  }
+
+  // ── host actions: the SDK throws `not-permitted` when the role moved on meanwhile ──
+  function hostAction(act: () => void, done?: string): void {
+    try {
+      act()
+      if (done) notices.show(done)
+    } catch (error) {
+      notices.show(error instanceof Error ? error.message : String(error))
+    }
+  }
+
+  async function confirmRemove(peerId: string): Promise<void> {
+    const label = labelOf(peerId)
+    const confirmed = await confirmDialog.ask({
+      title: `Remove ${label}?`,
+      text: `${label} leaves the call at once. While the room is unlocked they can join again; lock it to keep them out.`,
+      confirm: 'Remove',
+    })
+    if (confirmed && !exited) hostAction(() => client.remove(peerId), `Removed ${label}`)
+  }
+
+  async function confirmMakeHost(peerId: string): Promise<void> {
+    const label = labelOf(peerId)
+    const confirmed = await confirmDialog.ask({
+      title: `Make ${label} a host?`,
+      text: `${label} can then lock the room, admit people and remove anyone. If you are host because you came first, the role passes to them.`,
+      confirm: 'Make host',
+    })
+    if (confirmed && !exited) hostAction(() => client.makeHost(peerId), `${label} is now a host`)
+  }
+
+  // ── the room's lock and hosts ──
+  let shownLock: boolean | undefined
+  function showRoomState(): void {
+    const { locked, waiting: knockers } = client.roomState
+    lockItem.hidden = !client.isHost
+    lockItem.setAttribute('aria-pressed', String(locked))
+    lockedPill.hidden = !locked
+    knocks.sync(client.isHost ? knockers : [])
+    if (shownLock !== undefined && shownLock !== locked) {
+      notices.show(locked ? 'The room is locked: newcomers wait for a host to let them in' : 'The room is unlocked: anyone with the link joins at once')
+    }
+    shownLock = locked
+    refreshPeople()
+  }
+
+  /** Controls this session's capabilities do not cover are off, with the reason as their tooltip and description. */
+  function applyCapabilities(): void {
+    const denied = deniedControls(client.capabilities)
+    const gates = [
+      [mic.element, denied.mic],
+      [camera.element, denied.camera],
+      [share.element, denied.share],
+      [sendFileButton, denied.files],
+    ] as const
+    for (const [button, reason] of gates) {
+      if (reason === undefined) continue
+      button.disabled = true
+      button.title = reason
+      const description = el('span', { id: uniqueId('denied'), class: 'visually-hidden' }, [reason])
+      button.after(description)
+      button.setAttribute('aria-describedby', description.id)
+    }
+    const reasons = Object.values(denied)
+    if (reasons.length > 0) notices.show(reasons.join(' '), 10_000)
   }
 
   function updateCount(): void {
@@ -429,7 +589,32 @@ export function enterRoom(root: HTMLElement, options: RoomOptions): { leave(): v
       notices.show(stream ? 'You are sharing your screen' : 'Screen sharing stopped')
       showLocalState()
     }),
-    client.on('connection-state', ({ peer }) => showPeerState(peer.id)),
+    client.on('connection-state', ({ peer, state }) => {
+      if (state === 'connected') readSafetyNumber(peer)
+      showPeerState(peer.id)
+    }),
+    client.on('waiting', ({ timeoutMs }) => {
+      // Nothing about the room reaches a waiting client; the call screen waits behind this one.
+      roomSection.hidden = true
+      document.body.classList.remove('in-call')
+      waiting.show(timeoutMs)
+    }),
+    client.on('knock', (knocker) => knocks.add(knocker)),
+    client.on('knock-ended', ({ peerId, outcome, by }) => {
+      const label = knocks.labelOf(peerId)
+      knocks.end(peerId)
+      if (label === undefined || outcome === 'admitted') return
+      if (outcome === 'denied') notices.show(by === client.peerId ? `You turned ${label} away` : `${labelOf(by ?? '')} turned ${label} away`)
+      else notices.show(`${label} stopped waiting${outcome === 'timed-out' ? ': nobody answered in time' : ''}`)
+    }),
+    client.on('room-state', () => showRoomState()),
+    client.on('mute-requested', ({ from }) => {
+      // The SDK has muted the microphone already; the button and tile follow.
+      mic.setPressed(true)
+      showLocalState()
+      notices.show(`${labelOf(from)} asked you to mute: your microphone is off`, 10_000)
+    }),
+    client.on('removed', () => exit('You were removed from the room by a host.')),
     connectionQuality.on('connection-quality', ({ peer, quality }) => {
       if (qualities.get(peer.id) === quality) return
       qualities.set(peer.id, quality)
@@ -498,7 +683,10 @@ export function enterRoom(root: HTMLElement, options: RoomOptions): { leave(): v
   }
 
   function toggleMic(): void {
-    if (mic.element.disabled) return
+    if (mic.element.disabled) {
+      if (mic.element.title) notices.show(mic.element.title)
+      return
+    }
     const muted = !client.mediaState.audioMuted
     client.setMediaState({ audioMuted: muted })
     mic.setPressed(muted)
@@ -507,7 +695,10 @@ export function enterRoom(root: HTMLElement, options: RoomOptions): { leave(): v
   }
 
   function toggleCamera(): void {
-    if (camera.element.disabled) return
+    if (camera.element.disabled) {
+      if (camera.element.title) notices.show(camera.element.title)
+      return
+    }
     const off = !client.mediaState.videoOff
     client.setMediaState({ videoOff: off })
     camera.setPressed(off)
@@ -545,7 +736,7 @@ export function enterRoom(root: HTMLElement, options: RoomOptions): { leave(): v
   }
 
   const onKeyDown = (event: KeyboardEvent) => {
-    if (help.element.open) return
+    if (help.element.open || confirmDialog.element.open) return
     if (event.key === 'Escape') {
       if (!moreMenu.hidden) setMenuOpen(false, true)
       else if (!panels.closeOpen()) return
@@ -587,6 +778,7 @@ export function enterRoom(root: HTMLElement, options: RoomOptions): { leave(): v
     notices.dispose()
     clearTimeout(bannerTimer)
     if (help.element.open) help.element.close()
+    if (confirmDialog.element.open) confirmDialog.element.close()
     if (document.fullscreenElement) void document.exitFullscreen().catch(() => undefined)
     document.body.classList.remove('in-call')
     document.title = 'Peerlane'
@@ -605,6 +797,10 @@ export function enterRoom(root: HTMLElement, options: RoomOptions): { leave(): v
   moreButton.element.addEventListener('click', () => setMenuOpen(moreMenu.hidden))
   leaveButton.element.addEventListener('click', () => exit())
 
+  lockItem.addEventListener('click', () => {
+    setMenuOpen(false, true)
+    hostAction(() => client.lock(!client.roomState.locked))
+  })
   recordItem.addEventListener('click', () => {
     setMenuOpen(false)
     if (recording) void stopRecording()
@@ -663,9 +859,19 @@ export function enterRoom(root: HTMLElement, options: RoomOptions): { leave(): v
   camera.setPressed(client.mediaState.videoOff)
   showLocalState()
 
-  client.join(room, { name: options.name, stream: media.stream }).then(
+  client.join(room, { name: options.name, stream: media.stream, ...(options.token === undefined ? {} : { token: options.token }) }).then(
     () => {
-      if (!exited) options.onJoined(room)
+      if (exited) return
+      if (!waiting.element.hidden) {
+        waiting.hide()
+        roomSection.hidden = false
+        document.body.classList.add('in-call')
+        heading.focus()
+        notices.show('A host let you in')
+      }
+      applyCapabilities()
+      showRoomState()
+      options.onJoined(room)
     },
     (error: unknown) => exit(describeJoinFailure(error, room)),
   )
