@@ -36,9 +36,9 @@ const START_TIMEOUT_MS = 60_000
 /**
  * Starts a server as a child process and resolves once it printed its port: the Peerlane bin
  * exactly as deployed, the baseline relay, or the PeerJS server. Each child has its own pid, so /proc accounts its
- * CPU and memory apart from the load generator's.
+ * CPU and memory apart from the load generator's. `nodeArgs` go to node itself (e.g. `--cpu-prof`).
  */
-export function startServer(kind, extraArgs = []) {
+export function startServer(kind, extraArgs = [], nodeArgs = []) {
   const spec = {
     peerlane: { args: [root('apps/signaling/dist/main.js'), '--port', '0', '--log-level', 'silent', ...LIMIT_FLAGS, ...extraArgs], port: /listening on http:\/\/[^:]+:(\d+)/ },
     // As deployed, abuse limits included: for the flood section, where they are what is measured.
@@ -47,7 +47,7 @@ export function startServer(kind, extraArgs = []) {
     peerjs: { args: [IMPORT_FLAG, root('bench/servers/peerjs-server.mjs')], port: /listening (\d+)/, path: '/peerjs' },
     'peerlane-memory': { args: [IMPORT_FLAG, root('bench/servers/peerlane-memory-server.mjs')], port: /listening (\d+)/, ipc: true },
   }[kind]
-  const child = spawn(process.execPath, spec.args, { stdio: ['ignore', 'pipe', 'inherit', ...(spec.ipc ? ['ipc'] : [])] })
+  const child = spawn(process.execPath, [...nodeArgs, ...spec.args], { stdio: ['ignore', 'pipe', 'inherit', ...(spec.ipc ? ['ipc'] : [])] })
   // Generous: on a machine shared with other work, loading a server has taken over 10 s.
   return new Promise((resolve, reject) => {
     let output = ''

@@ -62,6 +62,26 @@ describe('relayed frames are byte-identical to the re-encoded ones', () => {
     expect(spliced).toBeGreaterThan(750)
   })
 
+  it('for generated frames whose escapes are all short (\\r \\n \\" \\\\), as in an SDP: all spliced', () => {
+    // Backslash runs of either parity before a quote: the end of a string is found by their parity.
+    const sdpText = fc.string({ unit: fc.constantFrom('a', '=', ' ', '/', 'u', '\r', '\n', '\t', '"', '\\'), minLength: 1, maxLength: 120 })
+    const message = fc.record({
+      type: fc.constantFrom('offer', 'answer'),
+      to: peerId,
+      from: fc.option(sdpText, { nil: undefined }),
+      sdp: fc.oneof(sdpText, sdpText.map((sdp) => ({ type: 'offer', sdp }))),
+    })
+    fc.assert(
+      fc.property(message, (value) => {
+        const sdp = typeof value.sdp === 'string' ? value.sdp : { ...value.sdp, type: value.type }
+        const text = JSON.stringify({ ...value, sdp })
+        expect(decode(text, 'client').ok).toBe(true)
+        expect(spliceRelayed(Buffer.from(text), text, FROM)?.toString('utf8')).toBe(oracle(text, FROM))
+      }),
+      { numRuns: 2_000 },
+    )
+  })
+
   it('for a sample of the fuzz corpus (the relay messages among its cases)', () => {
     const corpus = fuzzCaseArbitrary({ room: 'fuzz-room', maxPayload: 64 * 1024 }, ['awkward-valid', 'hostile-value', 'wrong-type', 'truncated-json'])
     let relays = 0
@@ -106,6 +126,8 @@ describe('relayed frames are byte-identical to the re-encoded ones', () => {
     ['integers', '{"type":"candidate","candidate":"c","sdpMid":"0","sdpMLineIndex":1023,"to":"AAAAAAAAAAAA","from":0}'],
     ['a zero', '{"type":"candidate","candidate":{"candidate":"c","sdpMLineIndex":0}}'],
     ['escapes JSON.stringify writes', '{"type":"answer","sdp":"v=0\\r\\n\\"q\\"\\\\\\u0000\\u001f\\t"}'],
+    ['short escapes only, a backslash before a closing quote', '{"type":"answer","to":"AAAAAAAAAAAA","sdp":{"type":"answer","sdp":"v=0\\r\\n\\\\"},"from":"\\"\\\\"}'],
+    ['an escaped backslash before u and /', '{"type":"answer","sdp":"\\\\u\\\\/\\r\\n"}'],
   ])('splices a frame with %s', (_what, text) => {
     expect(decode(text, 'client').ok).toBe(true)
     expect(spliceRelayed(Buffer.from(text), text, FROM)?.toString('utf8')).toBe(oracle(text, FROM))

@@ -21,12 +21,18 @@ const OPEN_BRACE = 0x7b
 const CLOSE_BRACE = 0x7d
 const OPEN_BRACKET = 0x5b
 const CLOSE_BRACKET = 0x5d
+const BACKSLASH = 0x5c
 const NOT_CANONICAL = -1
 
 // Key spans of the objects being scanned, reused across frames: [start, end) pairs, a stack.
 const keySpans: number[] = []
 // Position of the next backslash at or after the scan (the frame's length when there is none).
 let nextBackslash = -1
+// One regular expression, not two indexOf calls: each stops at every backslash of the SDP.
+const LONG_ESCAPE = /\\[u/]/
+// True when every escape of the frame is a short one (`\r`, `\n`, `\"`, …): then each is in
+// JSON.stringify's form, and a string ends at the first quote after an even run of backslashes.
+let shortEscapesOnly = false
 
 /**
  * The relayed frame for a validated relay message's `bytes` (and their UTF-8 `text`), sent by
@@ -38,6 +44,10 @@ export function spliceRelayed(bytes: Buffer, text: string, from: string): Buffer
   nextBackslash = -1
   const end = text.length
   if (end !== bytes.length || end < 2 || text.charCodeAt(0) !== OPEN_BRACE || text.charCodeAt(end - 1) !== CLOSE_BRACE) return undefined
+  // The frame parsed, so its escapes are among \" \\ \/ \b \f \n \r \t \u: without `\u` and `\/`
+  // all are short (an escaped backslash before `u` or `/` only costs the escape-by-escape scan).
+  // An SDP has two escapes a line, and checking them one by one was most of an offer's splice.
+  shortEscapesOnly = text.indexOf('\\') !== -1 && !LONG_ESCAPE.test(text)
   const frame = text
   // Spans of the `to` member (with one comma) and of the client's `from` value, when present.
   let toStart = -1
@@ -97,7 +107,9 @@ export function spliceRelayed(bytes: Buffer, text: string, from: string): Buffer
 
 /** Copies bytes [start, end) of `source` to `target` at `at`; returns the new write position. */
 function copy(source: Buffer, target: Buffer, at: number, start: number, end: number): number {
-  if (end > start) target.set(source.subarray(start, end), at)
+  // Buffer#copy, not `target.set(source.subarray(…))`: a Buffer's subarray goes through its
+  // species constructor, a costly call per edit on every relayed frame.
+  if (end > start) source.copy(target, at, start, end)
   return at + end - start
 }
 
@@ -192,6 +204,7 @@ function arrayEnd(frame: string, i: number): number {
  */
 function stringEnd(frame: string, i: number): number {
   if (frame.charCodeAt(i) !== QUOTE) return NOT_CANONICAL
+  if (shortEscapesOnly) return shortEscapedStringEnd(frame, i)
   // String#indexOf runs as a builtin, far faster than a character loop; the backslash cursor
   // moves only forward over the frame, so a frame is searched for backslashes once in all.
   let at = i + 1
@@ -209,15 +222,46 @@ function stringEnd(frame: string, i: number): number {
     if (escaped === 0x75 /* u */) {
       if (!controlEscape(frame, nextBackslash + 2)) return NOT_CANONICAL
       at = nextBackslash + 6
-    } else if (SHORT_ESCAPES.has(escaped)) at = nextBackslash + 2
+    } else if (isShortEscape(escaped)) at = nextBackslash + 2
     else return NOT_CANONICAL
   }
 }
 
-// " \ b f n r t
-const SHORT_ESCAPES: ReadonlySet<number> = new Set([0x22, 0x5c, 0x62, 0x66, 0x6e, 0x72, 0x74])
-// Control characters JSON.stringify writes as \u00XX: those without a short escape.
-const SHORT_ESCAPED_CONTROLS: ReadonlySet<number> = new Set([0x08, 0x09, 0x0a, 0x0c, 0x0d])
+/** End of the string at `i` in a frame whose escapes are all short (see shortEscapesOnly). */
+function shortEscapedStringEnd(frame: string, i: number): number {
+  let quote = frame.indexOf('"', i + 1)
+  while (quote !== -1 && escapedQuote(frame, quote)) quote = frame.indexOf('"', quote + 1)
+  return quote === -1 ? NOT_CANONICAL : quote + 1
+}
+
+/** True when the quote at `at` is escaped: an odd run of backslashes precedes it (within its string). */
+function escapedQuote(frame: string, at: number): boolean {
+  let before = at - 1
+  while (frame.charCodeAt(before) === BACKSLASH) before--
+  return (at - 1 - before) % 2 === 1
+}
+
+// Switches, not Sets: an SDP has two escapes a line (`\r\n`), and a Set lookup hashes each.
+/** `"` `\` b f n r t: the escapes JSON.stringify writes as a backslash and one character. */
+function isShortEscape(c: number): boolean {
+  switch (c) {
+    case 0x22:
+    case 0x5c:
+    case 0x62:
+    case 0x66:
+    case 0x6e:
+    case 0x72:
+    case 0x74:
+      return true
+    default:
+      return false
+  }
+}
+
+/** The control characters with a short escape (\b \t \n \f \r), which JSON.stringify never writes as \u00XX. */
+function hasShortEscape(c: number): boolean {
+  return c === 0x08 || c === 0x09 || c === 0x0a || c === 0x0c || c === 0x0d
+}
 
 /** True for `00XX` (lower-case hex) naming a control character without a short escape. */
 function controlEscape(frame: string, at: number): boolean {
@@ -227,7 +271,7 @@ function controlEscape(frame: string, at: number): boolean {
   if (high !== 0x30 && high !== 0x31) return false
   const lowValue = low >= 0x30 && low <= 0x39 ? low - 0x30 : low >= 0x61 && low <= 0x66 ? low - 0x61 + 10 : -1
   if (lowValue === -1) return false
-  return !SHORT_ESCAPED_CONTROLS.has((high - 0x30) * 16 + lowValue)
+  return !hasShortEscape((high - 0x30) * 16 + lowValue)
 }
 
 /**
