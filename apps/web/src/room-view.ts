@@ -174,8 +174,8 @@ export function enterRoom(root: HTMLElement, options: RoomOptions): { leave(): v
   const helpItem = menuItem('Keyboard shortcuts', 'keyboard')
   const moreMenuId = uniqueId('more-menu')
   const moreMenu = el('div', { id: moreMenuId, class: 'more-menu', role: 'group', 'aria-label': 'More options', hidden: true }, [
-    lockItem,
     recordItem,
+    lockItem,
     statsItem,
     devicesItem,
     inviteItem,
@@ -731,7 +731,7 @@ export function enterRoom(root: HTMLElement, options: RoomOptions): { leave(): v
   function setMenuOpen(open: boolean, restoreFocus = false): void {
     moreMenu.hidden = !open
     moreButton.element.setAttribute('aria-expanded', String(open))
-    if (open) moreMenu.querySelector<HTMLButtonElement>('button:not(:disabled)')?.focus()
+    if (open) moreMenu.querySelector<HTMLButtonElement>('button:not(:disabled):not([hidden])')?.focus()
     else if (restoreFocus) moreButton.element.focus()
   }
 
