@@ -57,6 +57,23 @@ const COMMAND_TIMEOUT_MS = 2_000
 // A frame is forwarded once at most (to where its peer moved); a second hop means two nodes disagree.
 const MAX_HOPS = 1
 
+/** The Lua scripts as ioredis commands (the names `Scripted` types): name → [number of KEYS, script]. */
+const COMMANDS: Readonly<Record<string, readonly [number, string]>> = {
+  peerlaneJoin: [3, JOIN],
+  peerlaneLeave: [3, LEAVE],
+  peerlaneRegister: [3, REGISTER],
+  peerlaneReap: [1, REAP],
+  peerlaneRevoke: [1, REVOKE],
+  peerlaneLock: [0, LOCK],
+  peerlaneMakeHost: [0, MAKE_HOST],
+  peerlaneAdmit: [0, ADMIT],
+  peerlaneDeny: [0, DENY],
+  peerlaneRemove: [0, REMOVE],
+  peerlaneEndKnock: [0, END_KNOCK],
+  peerlaneSnapshot: [0, SNAPSHOT],
+  peerlaneRaiseVersion: [1, RAISE_VERSION],
+}
+
 type Reply = (string | number)[]
 type Scripted = Redis & {
   peerlaneJoin(...args: (string | number)[]): Promise<Reply>
@@ -120,19 +137,7 @@ class RedisCluster implements Cluster {
     // Commands fail at once while Redis is away rather than queue: the node serves locally meanwhile.
     this.#cmd = new Redis(options.url, { enableOfflineQueue: false, maxRetriesPerRequest: 0, commandTimeout: COMMAND_TIMEOUT_MS, retryStrategy }) as Scripted
     this.#sub = new Redis(options.url, { retryStrategy })
-    this.#cmd.defineCommand('peerlaneJoin', { numberOfKeys: 3, lua: JOIN })
-    this.#cmd.defineCommand('peerlaneLeave', { numberOfKeys: 3, lua: LEAVE })
-    this.#cmd.defineCommand('peerlaneRegister', { numberOfKeys: 3, lua: REGISTER })
-    this.#cmd.defineCommand('peerlaneReap', { numberOfKeys: 1, lua: REAP })
-    this.#cmd.defineCommand('peerlaneRevoke', { numberOfKeys: 1, lua: REVOKE })
-    this.#cmd.defineCommand('peerlaneLock', { numberOfKeys: 0, lua: LOCK })
-    this.#cmd.defineCommand('peerlaneMakeHost', { numberOfKeys: 0, lua: MAKE_HOST })
-    this.#cmd.defineCommand('peerlaneAdmit', { numberOfKeys: 0, lua: ADMIT })
-    this.#cmd.defineCommand('peerlaneDeny', { numberOfKeys: 0, lua: DENY })
-    this.#cmd.defineCommand('peerlaneRemove', { numberOfKeys: 0, lua: REMOVE })
-    this.#cmd.defineCommand('peerlaneEndKnock', { numberOfKeys: 0, lua: END_KNOCK })
-    this.#cmd.defineCommand('peerlaneSnapshot', { numberOfKeys: 0, lua: SNAPSHOT })
-    this.#cmd.defineCommand('peerlaneRaiseVersion', { numberOfKeys: 1, lua: RAISE_VERSION })
+    for (const [name, [numberOfKeys, lua]] of Object.entries(COMMANDS)) this.#cmd.defineCommand(name, { numberOfKeys, lua })
     for (const client of [this.#cmd, this.#sub]) {
       client.on('error', (error: Error) => this.#log.debug({ err: error }, 'redis error'))
       client.on('close', () => this.#lost())
